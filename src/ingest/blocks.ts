@@ -1,0 +1,108 @@
+// The common shape every ingester produces: an ordered list of paragraphs and tables.
+// Tables are grids: each row lists the cells that START in that row (origin cells), each with its
+// grid column and spans. A format that knows merges (docx, xlsx, doc) reports spans; a format
+// that does not (pdf, pasted text) may instead emit span-1 cells with empty text for covered slots.
+// The recognizer accepts both.
+
+/** Where a piece of text came from. `table`/`row`/`col` are 0-based grid positions;
+ * `page`/`line` are 1-based (PDF and text input). */
+export interface Provenance {
+  file: string;
+  table?: number;
+  row?: number;
+  col?: number;
+  paragraph?: number;
+  page?: number;
+  line?: number;
+  sheet?: string;
+  /** Spreadsheet address such as "C7", for xlsx. */
+  address?: string;
+}
+
+export interface TableCell {
+  /** Paragraphs of the cell joined with "\n" (verbatim, no trimming beyond what the format forces). */
+  text: string;
+  paragraphs: string[];
+  /** Top-left grid position (0-based). */
+  row: number;
+  col: number;
+  rowSpan: number;
+  colSpan: number;
+  /** For pdf/text: where the cell's first text sits. */
+  page?: number;
+  line?: number;
+  address?: string;
+}
+
+export interface TableBlock {
+  kind: "table";
+  /** 0-based index of the table in the file. */
+  index: number;
+  /** Number of grid columns. */
+  nCols: number;
+  /** rows[r] = origin cells of grid row r, ordered by `col`. */
+  rows: TableCell[][];
+  page?: number;
+  sheet?: string;
+}
+
+export interface ParagraphBlock {
+  kind: "paragraph";
+  /** 0-based index among the file's paragraphs outside tables. */
+  index: number;
+  text: string;
+  page?: number;
+  line?: number;
+}
+
+export type Block = TableBlock | ParagraphBlock;
+
+export interface IngestResult {
+  format: SourceFormat;
+  blocks: Block[];
+}
+
+export type SourceFormat = "docx" | "doc" | "pdf" | "xlsx" | "text";
+
+/** Expected failures of reading a file: stable code + Chinese message. */
+export class IngestError extends Error {
+  constructor(
+    public readonly code: IngestErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "IngestError";
+  }
+}
+
+export type IngestErrorCode =
+  | "EMPTY_FILE"
+  | "TOO_LARGE"
+  | "CORRUPT"
+  | "ENCRYPTED"
+  | "TRUNCATED"
+  | "UNSUPPORTED_TYPE"
+  | "ZIP_BOMB"
+  | "NOT_PERFORMANCE_DOC"
+  | "NOT_FOUND"
+  | "READ_FAILED";
+
+/** Grid view: slot (r, c) -> the origin cell covering it, or null when nothing covers it. */
+export function gridOf(t: TableBlock): (TableCell | null)[][] {
+  const nRows = t.rows.length;
+  const g: (TableCell | null)[][] = Array.from({ length: nRows }, () => new Array<TableCell | null>(t.nCols).fill(null));
+  for (const row of t.rows) {
+    for (const cell of row) {
+      for (let r = cell.row; r < Math.min(nRows, cell.row + cell.rowSpan); r++) {
+        const gr = g[r]!;
+        for (let c = cell.col; c < Math.min(t.nCols, cell.col + cell.colSpan); c++) gr[c] = cell;
+      }
+    }
+  }
+  return g;
+}
+
+/** Plain-text rendering of a table (tab-separated origin cells, one row per line); for debugging and tests. */
+export function tableToText(t: TableBlock): string {
+  return t.rows.map((r) => r.map((c) => c.text.replace(/\s+/g, " ").trim()).join("\t")).join("\n");
+}

@@ -1,0 +1,123 @@
+// bytes → blocks: detect the format from content (magic bytes, not the file name), enforce the size
+// limits, dispatch to the format's reader. Readers are loaded lazily: pdf.js and exceljs are heavy
+// and most runs only need one format.
+import { IngestError, type IngestResult, type SourceFormat } from "./blocks.ts";
+import { DEFAULT_MAX_UNZIPPED } from "./zip.ts";
+import { Unzip } from "fflate";
+
+export interface IngestOptions {
+  /** Largest accepted input, in bytes (default 50 MB). */
+  maxBytes?: number;
+  /** Largest total decompressed size of a docx/xlsx container (default 200 MB). */
+  maxUnzipped?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+
+export type Sniffed = SourceFormat | "encrypted-ooxml" | "cfb-other" | "zip-other" | "rtf" | "binary";
+
+const has = (data: Uint8Array, sig: number[], at = 0) => sig.every((b, i) => data[at + i] === b);
+
+/** UTF-16LE bytes of an ASCII name, to find OLE directory entries without parsing the container. */
+function utf16(name: string): Uint8Array {
+  const out = new Uint8Array(name.length * 2);
+  for (let i = 0; i < name.length; i++) out[i * 2] = name.charCodeAt(i);
+  return out;
+}
+function contains(data: Uint8Array, needle: Uint8Array): boolean {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(needle) >= 0;
+}
+
+export function zipEntryNames(data: Uint8Array): string[] {
+  const names: string[] = [];
+  const u = new Unzip((f) => names.push(f.name));
+  try {
+    u.push(data, true);
+  } catch {
+    // Names read so far are enough to tell the format; corrupt data is reported by the reader.
+  }
+  return names;
+}
+
+export function sniff(data: Uint8Array): Sniffed {
+  if (has(data, [0x50, 0x4b, 0x03, 0x04])) {
+    const names = zipEntryNames(data);
+    if (names.includes("word/document.xml")) return "docx";
+    if (names.some((n) => n.startsWith("xl/"))) return "xlsx";
+    return "zip-other";
+  }
+  if (has(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    if (contains(data, utf16("EncryptedPackage"))) return "encrypted-ooxml";
+    if (contains(data, utf16("WordDocument"))) return "doc";
+    return "cfb-other";
+  }
+  const head = Buffer.from(data.subarray(0, 1024)).toString("latin1");
+  if (head.includes("%PDF-")) return "pdf";
+  if (head.startsWith("{\\rtf")) return "rtf";
+  return looksLikeText(data) ? "text" : "binary";
+}
+
+function looksLikeText(data: Uint8Array): boolean {
+  if (has(data, [0xff, 0xfe]) || has(data, [0xfe, 0xff])) return true;
+  const n = Math.min(data.length, 8192);
+  for (let i = 0; i < n; i++) {
+    const b = data[i]!;
+    if (b === 0 || (b < 0x09 && b !== 0x07) || (b > 0x0d && b < 0x20 && b !== 0x1b)) return false;
+  }
+  return true;
+}
+
+function hasZipEnd(data: Uint8Array): boolean {
+  const from = Math.max(0, data.length - 65557);
+  for (let i = data.length - 22; i >= from; i--) {
+    if (data[i] === 0x50 && data[i + 1] === 0x4b && data[i + 2] === 0x05 && data[i + 3] === 0x06) return true;
+  }
+  return false;
+}
+
+export async function ingest(data: Uint8Array, file: string, opts: IngestOptions = {}): Promise<IngestResult> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (data.length === 0) throw new IngestError("EMPTY_FILE", "文件为空（0 字节）");
+  if (data.length > maxBytes) {
+    throw new IngestError("TOO_LARGE", `文件大小 ${mb(data.length)} 超过上限 ${mb(maxBytes)}`);
+  }
+  const kind = sniff(data);
+  switch (kind) {
+    case "docx":
+    case "xlsx":
+      if (!hasZipEnd(data)) throw new IngestError("TRUNCATED", "文件不完整（压缩包结尾缺失，可能是下载或复制中断），请重新获取原文件");
+      if (kind === "docx") {
+        const { ingestDocx } = await import("./docx.ts");
+        return ingestDocx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
+      } else {
+        const { ingestXlsx } = await import("./xlsx.ts");
+        return ingestXlsx(data, file);
+      }
+    case "doc": {
+      const { ingestDoc } = await import("./doc.ts");
+      return ingestDoc(data, file);
+    }
+    case "pdf": {
+      const { ingestPdf } = await import("./pdf.ts");
+      return ingestPdf(data, file);
+    }
+    case "text": {
+      const { ingestText, decodeText } = await import("./text.ts");
+      return ingestText(decodeText(data), file);
+    }
+    case "encrypted-ooxml":
+      throw new IngestError("ENCRYPTED", "文件设置了打开密码，无法读取；请在 Word/Excel 中取消密码后另存再上传");
+    case "cfb-other":
+      throw new IngestError("UNSUPPORTED_TYPE", "不支持的旧版 Office 文件（如 .xls/.ppt）；请另存为 .docx 或 .xlsx 后上传");
+    case "zip-other":
+      throw new IngestError("UNSUPPORTED_TYPE", "压缩包不是 Word（.docx）或 Excel（.xlsx）文档，无法读取");
+    case "rtf":
+      throw new IngestError("UNSUPPORTED_TYPE", "暂不支持 RTF 格式；请在 Word 中另存为 .docx 后上传");
+    case "binary":
+      throw new IngestError("UNSUPPORTED_TYPE", "无法识别的文件类型；支持 .docx、.doc、.pdf、.xlsx 和纯文本");
+  }
+}
+
+function mb(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`;
+}

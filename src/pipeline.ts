@@ -1,0 +1,42 @@
+// bytes of one file → FileResult (documents or a typed error). Pure over its input; the CLI and the
+// server do the file and HTTP I/O around it.
+import type { FileResult, PerfDoc } from "./domain/document.ts";
+import { IngestError, type IngestResult } from "./ingest/blocks.ts";
+import { ingest, type IngestOptions } from "./ingest/index.ts";
+import { recognize } from "./extract/index.ts";
+
+export type ExtractOptions = IngestOptions;
+
+export async function extractBuffer(data: Uint8Array, file: string, opts: ExtractOptions = {}): Promise<FileResult> {
+  let ing: IngestResult;
+  try {
+    ing = await ingest(data, file, opts);
+  } catch (e) {
+    return { file, format: null, documents: [], error: toFileError(e, file) };
+  }
+  let documents: PerfDoc[];
+  try {
+    documents = recognize(ing.blocks, file);
+  } catch (e) {
+    return { file, format: ing.format, documents: [], error: toFileError(e, file) };
+  }
+  if (documents.length === 0) {
+    return {
+      file,
+      format: ing.format,
+      documents,
+      error: {
+        code: "NOT_PERFORMANCE_DOC",
+        message: `${file}：未找到项目支出绩效自评表或绩效目标申报表（需要含“项目名称”“年初预算数”“三级指标”等表头的表格）`,
+      },
+    };
+  }
+  return { file, format: ing.format, documents, error: null };
+}
+
+export function toFileError(e: unknown, file: string): { code: string; message: string } {
+  if (e instanceof IngestError) return { code: e.code, message: `${file}：${e.message}` };
+  // An unexpected failure inside a reader is still the file's problem for the user: name it, no stack.
+  const detail = e instanceof Error ? e.message : String(e);
+  return { code: "READ_FAILED", message: `${file}：读取失败，文件可能已损坏或格式异常（${detail.slice(0, 200)}）` };
+}
