@@ -1,0 +1,161 @@
+// npm run bench — extraction speed per fixture against the plain-text reader of the same format,
+// measured in the same run, and peak memory over a batch of 1,000 generated documents.
+// Results: printed, and written to evals/results/bench.json and bench.md.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { spawnSync } from "node:child_process";
+import { extractBuffer } from "../src/pipeline.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SEEDS = resolve(ROOT, "../shared/fixtures/seeds");
+const RESULTS = join(ROOT, "evals/results");
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
+
+type Baseline = { name: string; run: (data: Uint8Array) => Promise<unknown> };
+
+async function baselineFor(format: string): Promise<Baseline> {
+  switch (format) {
+    case "docx": {
+      const mammoth = (await import("mammoth")).default;
+      return { name: "mammoth.extractRawText", run: (d) => mammoth.extractRawText({ buffer: Buffer.from(d) }) };
+    }
+    case "doc": {
+      const WordExtractor = (await import("word-extractor")).default;
+      const ex = new WordExtractor();
+      return { name: "word-extractor getBody", run: async (d) => (await ex.extract(Buffer.from(d))).getBody() };
+    }
+    case "pdf": {
+      const { PDFParse } = await import("pdf-parse");
+      return {
+        name: "pdf-parse getText",
+        run: async (d) => {
+          const p = new PDFParse({ data: new Uint8Array(d) });
+          try {
+            return await p.getText();
+          } finally {
+            await p.destroy();
+          }
+        },
+      };
+    }
+    case "xlsx": {
+      const ExcelJS = (await import("exceljs")).default;
+      return {
+        name: "exceljs load",
+        run: async (d) => {
+          const wb = new ExcelJS.Workbook();
+          await wb.xlsx.load(Buffer.from(d) as unknown as ArrayBuffer);
+          return wb;
+        },
+      };
+    }
+    default:
+      return { name: "TextDecoder", run: async (d) => new TextDecoder().decode(d) };
+  }
+}
+
+async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; p95: number }> {
+  await fn(); // warm-up (module loading, JIT)
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
+  xs.sort((a, b) => a - b);
+  return { median: xs[Math.floor(xs.length / 2)]!, p95: xs[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]! };
+}
+
+const fixtures: { file: string; format: string }[] = [];
+for (const base of ["001-jingzhou-2023", "002-xinhong-2020-target", "003-xiqu-2020"]) {
+  for (const ext of ["docx", "doc", "pdf", "xlsx"]) {
+    try {
+      readFileSync(join(SEEDS, `${base}.${ext}`));
+      fixtures.push({ file: join(SEEDS, `${base}.${ext}`), format: ext });
+    } catch {
+      /* not every seed has every format */
+    }
+  }
+}
+for (const t of ["001_fa7b0c701d8ca214.txt", "002_b959abbf1feb8992.txt", "003_cc3005463d32a7a4.txt"]) fixtures.push({ file: join(SEEDS, "src", t), format: "text" });
+
+interface Row {
+  fixture: string;
+  format: string;
+  ours_ms: number;
+  ours_p95_ms: number;
+  baseline: string;
+  baseline_ms: number;
+  ratio: number;
+  documents: number;
+  error: string | null;
+}
+const rows: Row[] = [];
+for (const f of fixtures) {
+  const data = new Uint8Array(readFileSync(f.file));
+  const base = await baselineFor(f.format);
+  let documents = 0;
+  let error: string | null = null;
+  const ours = await timeIt(async () => {
+    const r = await extractBuffer(data, f.file);
+    documents = r.documents.length;
+    error = r.error?.code ?? null;
+  }, RUNS);
+  const b = await timeIt(() => base.run(data), RUNS);
+  rows.push({
+    fixture: f.file.split("/").pop()!,
+    format: f.format,
+    ours_ms: round(ours.median),
+    ours_p95_ms: round(ours.p95),
+    baseline: base.name,
+    baseline_ms: round(b.median),
+    ratio: round(ours.median / b.median, 3),
+    documents,
+    error,
+  });
+  console.log(`${f.file.split("/").pop()!.padEnd(32)} ours ${ours.median.toFixed(2).padStart(8)} ms (p95 ${ours.p95.toFixed(2)})   ${base.name} ${b.median.toFixed(2).padStart(8)} ms   ratio ${(ours.median / b.median).toFixed(3)}${error ? `   ERROR ${error}` : ""}`);
+}
+
+// Batch: run in a child process so its memory is measured alone (the baselines above load
+// mammoth, pdf.js and exceljs into this process).
+const child = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "evals/batch.ts")], {
+  encoding: "utf8",
+  env: { ...process.env, BENCH_BATCH: String(BATCH) },
+  maxBuffer: 16 * 1024 * 1024,
+});
+if (child.status !== 0) {
+  console.error(child.stderr);
+  process.exit(1);
+}
+const batch = JSON.parse(child.stdout.trim().split("\n").pop()!) as {
+  documents_in: number; projects_out: number; seconds: number; docs_per_second: number;
+  rss_start_mb: number; rss_peak_mb: number; checkpoints: { n: number; rss_mb: number }[];
+};
+const checkpoints = batch.checkpoints;
+console.log(`\nbatch of ${BATCH} generated .docx (child process): ${batch.seconds} s (${batch.docs_per_second} docs/s, including generation), RSS start ${batch.rss_start_mb} MB, peak ${batch.rss_peak_mb} MB`);
+console.log(`RSS by documents done: ${checkpoints.map((c) => `${c.n}:${c.rss_mb}`).join("  ")}`);
+
+mkdirSync(RESULTS, { recursive: true });
+const out = { date: new Date().toISOString(), node: process.version, runs: RUNS, fixtures: rows, batch };
+writeFileSync(join(RESULTS, "bench.json"), JSON.stringify(out, null, 2) + "\n");
+const md = [
+  `# Benchmark (${out.date}, Node ${out.node}, median of ${RUNS} runs after one warm-up)`,
+  "",
+  "| fixture | format | jixiao extract (ms) | p95 (ms) | plain-text baseline | baseline (ms) | ratio |",
+  "|---|---|---:|---:|---|---:|---:|",
+  ...rows.map((r) => `| ${r.fixture} | ${r.format} | ${r.ours_ms} | ${r.ours_p95_ms} | ${r.baseline} | ${r.baseline_ms} | ${r.ratio} |`),
+  "",
+  `Batch: ${BATCH} generated .docx in ${batch.seconds} s (${batch.docs_per_second}/s); RSS start ${batch.rss_start_mb} MB, peak ${batch.rss_peak_mb} MB.`,
+  "",
+  `RSS (MB) after n documents: ${checkpoints.map((c) => `${c.n}: ${c.rss_mb}`).join(", ")}`,
+  "",
+];
+writeFileSync(join(RESULTS, "bench.md"), md.join("\n"));
+
+function round(x: number, d = 2): number {
+  const k = 10 ** d;
+  return Math.round(x * k) / k;
+}
