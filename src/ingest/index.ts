@@ -14,7 +14,7 @@ export interface IngestOptions {
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
-export type Sniffed = SourceFormat | "encrypted-ooxml" | "cfb-other" | "zip-other" | "rtf" | "binary";
+export type Sniffed = SourceFormat | "encrypted-ooxml" | "zip-other" | "rtf" | "binary";
 
 const has = (data: Uint8Array, sig: number[], at = 0) => sig.every((b, i) => data[at + i] === b);
 
@@ -48,8 +48,9 @@ export function sniff(data: Uint8Array): Sniffed {
   }
   if (has(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     if (contains(data, utf16("EncryptedPackage"))) return "encrypted-ooxml";
-    if (contains(data, utf16("WordDocument"))) return "doc";
-    return "cfb-other";
+    // Other compound files go to the .doc reader, which reads the directory properly and tells a
+    // truncated .doc (whose directory sits at the end) from an .xls or .ppt.
+    return "doc";
   }
   const head = Buffer.from(data.subarray(0, 1024)).toString("latin1");
   if (head.includes("%PDF-")) return "pdf";
@@ -107,8 +108,6 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
     }
     case "encrypted-ooxml":
       throw new IngestError("ENCRYPTED", "文件设置了打开密码，无法读取；请在 Word/Excel 中取消密码后另存再上传");
-    case "cfb-other":
-      throw new IngestError("UNSUPPORTED_TYPE", "不支持的旧版 Office 文件（如 .xls/.ppt）；请另存为 .docx 或 .xlsx 后上传");
     case "zip-other":
       throw new IngestError("UNSUPPORTED_TYPE", "压缩包不是 Word（.docx）或 Excel（.xlsx）文档，无法读取");
     case "rtf":
