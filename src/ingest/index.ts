@@ -92,7 +92,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
         return ingestDocx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
       } else {
         const { ingestXlsx } = await import("./xlsx.ts");
-        return ingestXlsx(data, file);
+        return ingestXlsx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
       }
     case "doc": {
       const { ingestDoc } = await import("./doc.ts");
