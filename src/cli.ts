@@ -5,16 +5,24 @@ import type { FileResult, PerfDoc, SelfEvalDoc, TargetFormDoc } from "./domain/d
 import { DEFAULT_MAX_BYTES } from "./ingest/index.ts";
 import { extractBuffer, toFileError } from "./pipeline.ts";
 import { IngestError } from "./ingest/blocks.ts";
+import { checkExtracted, type CheckedFile } from "./check.ts";
+import { getProfile, listProfiles, DEFAULT_PROFILE } from "./score/profile.ts";
+import type { Finding } from "./domain/finding.ts";
+import { fmt } from "./score/decimal.ts";
 
 const USAGE = `用法：
-  jixiao extract 文件... [--json] [--max-size 50]   读取绩效自评表/申报表，输出结构化结果
-  jixiao help                                      显示本帮助
+  jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
+  jixiao check 文件... [--json] [--profile central-2020]         重新计算得分并逐项核验，列出问题和修改建议
+  jixiao help                                                   显示本帮助
 
 选项：
-  --json          以 JSON 输出 {"files":[{"file","format","documents","error"}]}
+  --json          以 JSON 输出（extract：{"files":[{"file","format","documents","error"}]}；
+                  check：每个文档另带 findings 和 scoring）
   --max-size N    单个文件大小上限（MB，默认 50）
+  --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
 
-退出码：0 全部读取成功；2 有文件无法读取或参数错误。`;
+退出码：extract 0 全部读取成功、2 有文件无法读取或参数错误；
+        check 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
 
 export interface CliIO {
   out: (s: string) => void;
@@ -31,11 +39,12 @@ interface Parsed {
   files: string[];
   json: boolean;
   maxBytes: number;
+  profile: string;
 }
 
 function parseArgs(argv: string[]): Parsed | string {
   const [command = "help", ...rest] = argv;
-  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES };
+  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === "--json") p.json = true;
@@ -43,6 +52,10 @@ function parseArgs(argv: string[]): Parsed | string {
       const v = Number(rest[++i]);
       if (!Number.isFinite(v) || v <= 0) return "--max-size 需要一个正数（单位 MB）";
       p.maxBytes = Math.round(v * 1024 * 1024);
+    } else if (a === "--profile") {
+      const v = rest[++i];
+      if (!v || !getProfile(v)) return `未知的评分规则：${v ?? "（空）"}；可选：${listProfiles().map((x) => x.name).join("、")}`;
+      p.profile = v;
     } else if (a.startsWith("--")) return `未知选项：${a}`;
     else p.files.push(a);
   }
@@ -104,6 +117,18 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       for (const r of results) if (r.error && p.json) io.err(r.error.message);
       return results.some((r) => r.error) ? 2 : 0;
     }
+    case "check": {
+      if (p.files.length === 0) {
+        io.err(`错误：请至少给出一个文件\n\n${USAGE}`);
+        return 2;
+      }
+      const profile = getProfile(p.profile)!;
+      const checked = (await extractFiles(p.files, p.maxBytes)).map((r) => checkExtracted(r, profile));
+      if (p.json) io.out(JSON.stringify({ files: checked }, null, 2));
+      else for (const c of checked) io.out(summarizeCheck(c));
+      if (checked.some((c) => c.error)) return 2;
+      return checked.some((c) => c.counts.error > 0) ? 1 : 0;
+    }
     default:
       io.err(`错误：未知命令 ${p.command}\n\n${USAGE}`);
       return 2;
@@ -152,4 +177,36 @@ function summarizeTargetForm(d: TargetFormDoc, i: number): string[] {
     `      期间：${v(d.start)} 至 ${v(d.end)}；项目总预算 ${v(d.funds_total)} ${d.unit ?? ""}`,
     `      绩效目标 ${d.targets.length} 项；预算分解 ${d.budget_items.length} 项，金额合计 ${v(d.amount_total)}`,
   ];
+}
+
+const SEV: Record<Finding["severity"], string> = { error: "错误", warning: "警告", info: "提示" };
+
+export function summarizeCheck(c: CheckedFile): string {
+  if (c.error) return `✗ ${c.error.message}`;
+  const lines: string[] = [
+    `文件：${c.file}（${FORMAT_NAMES[c.format ?? ""] ?? c.format}，${c.documents.length} 份；评分规则 ${c.profile}）`,
+    `  合计：错误 ${c.counts.error}，警告 ${c.counts.warning}，提示 ${c.counts.info}`,
+  ];
+  c.documents.forEach((d, i) => {
+    const n = { error: 0, warning: 0, info: 0 };
+    for (const f of d.findings) n[f.severity]++;
+    lines.push("", `  [${i + 1}] ${d.kind} · ${v(d.name)}：错误 ${n.error}，警告 ${n.warning}，提示 ${n.info}`);
+    if (d.scoring) {
+      const s = d.scoring;
+      lines.push(`      预算执行率：填报 ${v(s.execution.printed)} 分，重算 ${v(s.execution.computed)} 分（${s.execution.formula}）`);
+      lines.push(`      总分：填报 ${v(s.total.printed)}，各项得分之和 ${fmt(s.total.sumOfPrinted)}，按公式重算 ${fmt(s.total.recomputed)}（${s.total.grade}）`);
+      for (const l of s.lines) {
+        if (l.computed !== null && l.printed !== null && Math.abs(l.computed - l.printed) > 0.01) {
+          const ind = d.kind === "自评表" ? d.indicators[l.index] : undefined;
+          lines.push(`      · ${ind?.level3 ?? ind?.level2 ?? ""}：填报 ${l.printed}，重算 ${l.computed}（${l.formula}）`);
+        }
+      }
+    }
+    for (const f of d.findings) {
+      lines.push(`    ${SEV[f.severity]} ${f.code}｜${f.where.label}`);
+      lines.push(`        ${f.message}`);
+      lines.push(`        修改：${f.suggestion ? `建议改为“${f.suggestion.text}”（${f.suggestion.basis}）` : f.fix}`);
+    }
+  });
+  return lines.join("\n");
 }

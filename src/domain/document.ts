@@ -158,6 +158,8 @@ export type TargetFormProvenance = z.infer<typeof TargetFormProvenanceSchema>;
 
 export const TargetFormDocSchema = z.object({
   kind: z.literal("目标申报表"),
+  /** A 申报表 carries no 自评报告; kept for the interchange format's shape. */
+  report: z.null(),
   name: str,
   department: str,
   implementer: str,

@@ -1,0 +1,30 @@
+// Extraction + recomputation + validation of one file's documents, in one call shared by the CLI
+// and the server.
+import type { FileResult, PerfDoc } from "./domain/document.ts";
+import type { Finding } from "./domain/finding.ts";
+import { scoreDocument, type DocumentScore } from "./score/index.ts";
+import type { Profile } from "./score/profile.ts";
+import { validateDocuments } from "./validate/index.ts";
+
+export type CheckedDocument = PerfDoc & { findings: Finding[]; scoring: DocumentScore | null };
+
+export interface CheckedFile {
+  file: string;
+  format: string | null;
+  profile: string;
+  documents: CheckedDocument[];
+  counts: { error: number; warning: number; info: number };
+  error: FileResult["error"];
+}
+
+export function checkExtracted(r: FileResult, profile: Profile): CheckedFile {
+  const findings = validateDocuments(r.documents, profile);
+  const documents = r.documents.map((d, i) => ({
+    ...d,
+    findings: findings[i] ?? [],
+    scoring: d.kind === "自评表" ? scoreDocument(d, profile) : null,
+  }));
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of documents) for (const f of d.findings) counts[f.severity]++;
+  return { file: r.file, format: r.format, profile: profile.name, documents, counts, error: r.error };
+}

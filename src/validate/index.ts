@@ -1,0 +1,28 @@
+// All checks of one file's documents → findings per document, in a stable order.
+import type { PerfDoc } from "../domain/document.ts";
+import type { Finding } from "../domain/finding.ts";
+import { defaultProfile, type Profile } from "../score/profile.ts";
+import type { FileContext } from "./context.ts";
+import { checkFunds } from "./funds.ts";
+import { checkScores } from "./scores.ts";
+import { checkIndicators } from "./indicators.ts";
+import { checkReport } from "./report.ts";
+import { checkAcrossProjects } from "./crossDoc.ts";
+import { checkTargetForm } from "./targetForm.ts";
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Findings for each document of a file (index-aligned with `docs`). */
+export function validateDocuments(docs: PerfDoc[], profile: Profile = defaultProfile()): Finding[][] {
+  const file: FileContext = { docs, profile };
+  const per: Finding[][] = docs.map((doc, index) => {
+    if (doc.kind === "自评表") {
+      const ctx = { doc, index, file, profile };
+      return [...checkFunds(ctx), ...checkScores(ctx), ...checkIndicators(ctx), ...checkReport(ctx)];
+    }
+    return checkTargetForm({ doc, index, file, profile });
+  });
+  for (const f of checkAcrossProjects(file)) per[f.where.document]!.push(f);
+  for (const list of per) list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return per;
+}
