@@ -279,6 +279,31 @@ describe("ingestPdf: synthetic PDFs", () => {
   });
 });
 
+describe("ingestPdf: synthetic layouts", () => {
+  const grid = (top: number, rowsY: number[], bottom: number) =>
+    ["0.5 w", ...[top, ...rowsY, bottom].map((y) => line(100, y, 400, y)), ...[100, 250, 400].map((x) => line(x, bottom, x, top))].join("\n");
+
+  it("drops a header row repeated on the continuation page", async () => {
+    const page1 = [grid(200, [180], 60), text(105, 186, "Item"), text(255, 186, "Amount"), text(105, 166, "Rent"), text(255, 166, "127.00")].join("\n");
+    const page2 = [grid(800, [780], 740), text(105, 786, "Item"), text(255, 786, "Amount"), text(105, 766, "Fees"), text(255, 766, "5.00")].join("\n");
+    const r = await ingestPdf(buildPdf([page1, page2]), "header.pdf");
+    const tables = tablesOf(r.blocks);
+    expect(tables.length).toBe(1);
+    expect(tables[0]!.rows.map((row) => row.map((c) => c.text))).toEqual([
+      ["Item", "Amount"],
+      ["Rent", "127.00"],
+      ["Fees", "5.00"],
+    ]);
+  });
+
+  it("a box around the page (one cell, no rulings inside) is not a table", async () => {
+    const page = ["0.5 w", "30 30 535 782 re S", text(100, 760, "Framed body text"), text(100, 740, "Second paragraph")].join("\n");
+    const r = await ingestPdf(buildPdf([page, page]), "framed.pdf");
+    expect(tablesOf(r.blocks)).toEqual([]);
+    expect(parasOf(r.blocks).map((p) => p.text)).toEqual(["Framed body text", "Second paragraph", "Framed body text", "Second paragraph"]);
+  });
+});
+
 describe("ingestPdf: bad input gives IngestError, never a raw exception or console output", () => {
   const spies: ReturnType<typeof vi.spyOn>[] = [];
   beforeEach(() => {

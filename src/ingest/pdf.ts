@@ -154,7 +154,7 @@ export async function ingestPdf(data: Uint8Array, file: string): Promise<IngestR
     const pages: PageData[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       try {
-        pages.push(await readPage(lib, doc, n));
+        pages.push(await readPage(lib, doc, n, truncated));
       } catch (e) {
         throw mapError(e, truncated);
       }
@@ -225,16 +225,22 @@ function apply(m: readonly number[], x: number, y: number): [number, number] {
   return [m[0]! * x + m[2]! * y + m[4]!, m[1]! * x + m[3]! * y + m[5]!];
 }
 
-async function readPage(lib: PdfLib, doc: PDFDocumentProxy, num: number): Promise<PageData> {
+async function readPage(lib: PdfLib, doc: PDFDocumentProxy, num: number, stopAtErrors: boolean): Promise<PageData> {
   const page: PDFPageProxy = await doc.getPage(num);
   try {
     const vp = page.getViewport({ scale: 1 });
     const vt = vp.transform as number[];
-    const [content, ops] = await Promise.all([
+    const [content, opList] = await Promise.all([
       page.getTextContent(),
-      // Annotations (form widgets, links) are not part of the page's own drawing.
-      page.getOperatorList({ annotationMode: lib.AnnotationMode.DISABLE }),
+      // Annotations (form widgets, links) are not part of the page's own drawing. A page whose
+      // drawing cannot be read still gives its text (as paragraphs).
+      page.getOperatorList({ annotationMode: lib.AnnotationMode.DISABLE }).then(
+        (ops) => ({ ops, error: null as unknown }),
+        (error: unknown) => ({ ops: { fnArray: [] as number[], argsArray: [] as unknown[] }, error }),
+      ),
     ]);
+    if (opList.error && stopAtErrors) throw opList.error;
+    const ops = opList.ops;
 
     const runs: Run[] = [];
     for (const item of content.items) {
@@ -278,15 +284,13 @@ function extractRulings(
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
   let stroke: unknown = "#000000";
   let fill: unknown = "#000000";
-  let lineWidth = 1;
-  const stack: { ctm: Matrix; stroke: unknown; fill: unknown; lineWidth: number }[] = [];
+  const stack: { ctm: Matrix; stroke: unknown; fill: unknown }[] = [];
   const strokeOps = new Set<number>([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const fillOps = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 
-  const addLine = (ax: number, ay: number, bx: number, by: number, width: number) => {
+  const addLine = (ax: number, ay: number, bx: number, by: number) => {
     const [x1, y1] = apply(vt, ...apply(ctm, ax, ay));
     const [x2, y2] = apply(vt, ...apply(ctm, bx, by));
-    void width;
     const dx = Math.abs(x2 - x1);
     const dy = Math.abs(y2 - y1);
     if (dy <= 0.5 && dx >= 0.5) hsegs.push({ y: (y1 + y2) / 2, x0: Math.min(x1, x2), x1: Math.max(x1, x2) });
@@ -299,30 +303,27 @@ function extractRulings(
     const args = ops.argsArray[i] as unknown[] | null;
     switch (fn) {
       case OPS.save:
-        stack.push({ ctm, stroke, fill, lineWidth });
+        stack.push({ ctm, stroke, fill });
         break;
       case OPS.restore: {
         const s = stack.pop();
-        if (s) ({ ctm, stroke, fill, lineWidth } = s);
+        if (s) ({ ctm, stroke, fill } = s);
         break;
       }
       case OPS.transform:
         if (args && args.length >= 6) ctm = mul(ctm, args as number[]);
         break;
       case OPS.paintFormXObjectBegin: {
-        stack.push({ ctm, stroke, fill, lineWidth });
+        stack.push({ ctm, stroke, fill });
         const m = args?.[0];
         if (Array.isArray(m) || ArrayBuffer.isView(m)) ctm = mul(ctm, Array.from(m as ArrayLike<number>));
         break;
       }
       case OPS.paintFormXObjectEnd: {
         const s = stack.pop();
-        if (s) ({ ctm, stroke, fill, lineWidth } = s);
+        if (s) ({ ctm, stroke, fill } = s);
         break;
       }
-      case OPS.setLineWidth:
-        if (typeof args?.[0] === "number") lineWidth = args[0];
-        break;
       case OPS.setStrokeRGBColor:
         stroke = args?.[0];
         break;
@@ -341,7 +342,7 @@ function extractRulings(
         const subpaths = pathPoints(buf);
         if (isStroke && !isWhite(stroke)) {
           for (const pts of subpaths) {
-            for (let k = 1; k < pts.length; k++) addLine(pts[k - 1]![0], pts[k - 1]![1], pts[k]![0], pts[k]![1], lineWidth);
+            for (let k = 1; k < pts.length; k++) addLine(pts[k - 1]![0], pts[k - 1]![1], pts[k]![0], pts[k]![1]);
           }
         }
         if (isFill && !isWhite(fill)) {
@@ -582,12 +583,12 @@ interface WorkCell {
   colSpan: number;
   lines: Line[];
   page: number;
-  // Geometry of the part on its first/last page, for page-join decisions.
+  /** Extent of the cell's part on its first page. */
   top: number;
   bottom: number;
   left: number;
   right: number;
-  /** Geometry of the last page part (for joins). */
+  /** Extent of the part on its last page (for joins with the next page). */
   lastTop: number;
   lastBottom: number;
   lastLines: Line[];
@@ -735,7 +736,9 @@ function groupLines(runs: Run[]): Line[] {
 }
 
 function makeLine(runs: Run[]): Line {
-  const rs = [...runs].sort((a, b) => a.x0 - b.x0);
+  const sorted = [...runs].sort((a, b) => a.x0 - b.x0);
+  // Text drawn twice at (almost) the same place (simulated bold, shadow) is kept once.
+  const rs = sorted.filter((r, i) => !sorted.slice(Math.max(0, i - 3), i).some((q) => q.str === r.str && Math.abs(q.x0 - r.x0) < 0.3 * r.size && Math.abs(q.y - r.y) < 0.3 * r.size));
   let text = "";
   let prev: Run | null = null;
   for (const r of rs) {
@@ -820,7 +823,7 @@ interface BodyLine extends Line {
 
 function buildBlocks(pages: PageData[]): Block[] {
   // 1. fragments per page, and the text runs outside them
-  const fragsByPage = pages.map(findFragments);
+  const fragsByPage = keepTableFragments(pages, pages.map(findFragments));
   const bodyLinesByPage: BodyLine[][] = [];
   const runsByFrag = new Map<Fragment, Run[]>();
   pages.forEach((page, pi) => {
@@ -908,6 +911,38 @@ function buildBlocks(pages: PageData[]): Block[] {
 }
 
 /** Per page: the lowest content (table border or text line) on any page of the same size. */
+/**
+ * A lone box (one cell: a page border, a framed note or text box) is not a table, unless it is
+ * the top of a page and continues a table that ends at the bottom of the previous page.
+ */
+function keepTableFragments(pages: PageData[], fragsByPage: Fragment[][]): Fragment[][] {
+  const inside = (r: Run, f: Fragment) => {
+    const cx = (r.x0 + r.x1) / 2;
+    const cy = r.y - r.size * 0.35;
+    return cx >= f.left - 1 && cx <= f.right + 1 && cy >= f.top - 1 && cy <= f.bottom + 1;
+  };
+  const kept: Fragment[][] = [];
+  pages.forEach((page, pi) => {
+    const out: Fragment[] = [];
+    for (const f of fragsByPage[pi]!) {
+      if (f.xs.length > 2 || f.ys.length > 2) {
+        out.push(f);
+        continue;
+      }
+      const prev = kept[pi - 1];
+      const prevLast = prev?.[prev.length - 1];
+      const prevPage = pages[pi - 1];
+      if (!prevLast || !prevPage) continue;
+      const firstHere = page.runs.every((r) => inside(r, f) || r.y - r.size > f.top);
+      const lastThere = prevPage.runs.every((r) => inside(r, prevLast) || r.y < prevLast.bottom);
+      const sameEdges = Math.abs(prevLast.left - f.left) <= 3 && Math.abs(prevLast.right - f.right) <= 3;
+      if (firstHere && lastThere && sameEdges && out.length === 0) out.push(f);
+    }
+    kept.push(out);
+  });
+  return kept;
+}
+
 function computeContentBottom(pages: PageData[], fragsByPage: Fragment[][], linesByPage: BodyLine[][]): Map<number, number> {
   const bySize = new Map<string, number>();
   const key = (p: PageData) => `${Math.round(p.width)}x${Math.round(p.height)}`;
@@ -921,23 +956,26 @@ function computeContentBottom(pages: PageData[], fragsByPage: Fragment[][], line
 }
 
 function computeRightMargins(pages: PageData[], linesByPage: BodyLine[][]): Map<number, number> {
-  // Per page width: the largest right edge that at least two lines reach.
-  const byWidth = new Map<number, number[]>();
+  // Per page width: the largest right edge that at least two lines reach, among edges in the right
+  // part of the page; without such lines, the left margin mirrored.
+  const byWidth = new Map<number, { x1: number[]; minX0: number }>();
   pages.forEach((p, i) => {
     const key = Math.round(p.width);
-    let list = byWidth.get(key);
-    if (!list) byWidth.set(key, (list = []));
-    for (const l of linesByPage[i]!) list.push(l.x1);
+    let g = byWidth.get(key);
+    if (!g) byWidth.set(key, (g = { x1: [], minX0: Infinity }));
+    for (const l of linesByPage[i]!) {
+      g.x1.push(l.x1);
+      g.minX0 = Math.min(g.minX0, l.x0);
+    }
   });
   const out = new Map<number, number>();
-  for (const [w, xs] of byWidth) {
-    const sorted = xs.sort((a, b) => b - a);
-    let margin = sorted[0] ?? w;
-    for (let i = 0; i < sorted.length; i++) {
-      const x = sorted[i]!;
-      const support = sorted.filter((v) => Math.abs(v - x) <= 3).length;
-      if (support >= 2) {
-        margin = x;
+  for (const [w, g] of byWidth) {
+    const sorted = g.x1.filter((x) => x >= 0.6 * w).sort((a, b) => b - a);
+    let margin = Number.isFinite(g.minX0) && g.minX0 < 0.4 * w ? w - g.minX0 : 0.9 * w;
+    // sorted descending: the first value with another line ending within 3 pt of it
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      if (sorted[i]! - sorted[i + 1]! <= 3) {
+        margin = sorted[i]!;
         break;
       }
     }
@@ -1020,13 +1058,14 @@ function buildTable(t: TableWork, runsByFrag: Map<Fragment, Run[]>, index: numbe
   let rowOffset = 0;
   const all = new Set<WorkCell>();
   let prevGrid: FragGrid | null = null;
-  let headerTexts: string[] | null = null;
+  let headerRows: string[][] | null = null;
   for (const frag of t.frags) {
     let grid = buildFragGrid(frag, xs, rowOffset, runsByFrag.get(frag) ?? []);
-    if (prevGrid && headerTexts) {
-      // A repeated header row on the continuation page is dropped.
-      const first = rowTexts(grid, grid.rowOffset);
-      if (grid.nRows > 1 && first.join("") !== "" && first.join("|") === headerTexts.join("|")) {
+    if (prevGrid && headerRows) {
+      // Header rows repeated on the continuation page (Word's "repeat as header row") are dropped.
+      for (const header of headerRows) {
+        const first = rowTexts(grid, grid.rowOffset);
+        if (grid.nRows <= 1 || header.every((t) => t.endsWith(":")) || first.join("|") !== header.join("|")) break;
         grid = dropFirstRow(grid, xs);
       }
     }
@@ -1039,7 +1078,7 @@ function buildTable(t: TableWork, runsByFrag: Map<Fragment, Run[]>, index: numbe
       }
       grid.cells = grid.cells.map((c) => mergedInto.get(c) ?? c);
     } else {
-      headerTexts = rowTexts(grid, 0);
+      headerRows = [0, 1, 2].filter((r) => r < grid.nRows).map((r) => rowTexts(grid, r));
     }
     for (const c of grid.cells) if (!c.dead) all.add(c);
     rowOffset = grid.rowOffset + grid.nRows;

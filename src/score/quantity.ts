@@ -40,7 +40,8 @@ export function parseQuantity(text: string | null | undefined): Quantity | null 
     const unit = range[3] ?? null;
     return { op: null, value: Number(range[1]), upper: Number(range[2]), unit, text };
   }
-  const nums = [...t.matchAll(new RegExp(`${NUM}(${UNIT_RE})?`, "g"))];
+  // A minus sign counts only where it cannot be a range dash (start, or after a non-digit).
+  const nums = [...t.matchAll(new RegExp(`((?:(?<![\\d.])-)?\\d+(?:\\.\\d+)?)(${UNIT_RE})?`, "g"))];
   if (nums.length !== 1) return null;
   const m = nums[0]!;
   const value = Number(m[1]);

@@ -20,7 +20,7 @@ export const LibraryEntrySchema = z.object({
   requires: z.array(z.string()).default([]),
   /** Metric written before the value when the 三级指标 does not already name a metric of the same kind; null when the template says it all. */
   metric: z.string().nullable(),
-  /** The value, with placeholders {budget} (万元, from the document), {deadline}, {year}. */
+  /** The value, with placeholders {budget} (amount and unit, from the document), {deadline}, {year}. */
   template: z.string(),
   standard: StandardSchema,
   /** Why this metric (Chinese, no final punctuation). */
@@ -50,6 +50,10 @@ export const LibrarySchema = z.object({
     trends: z.array(z.object({ words: z.array(z.string()), template: z.string(), direction: z.string() })),
     /** The subject of a trend (减少/提高 …) must end in one of these to be countable. */
     measurableHeads: z.array(z.string()),
+    /** Output/process rates: a plan's "管控率95%" measures an 产出, not a 效益. */
+    outputRates: z.array(z.string()),
+    /** A plan clause about money is about inputs (domain.md §3.4 产出 vs 投入), not results. */
+    inputWords: z.array(z.string()),
     /** For 经济效益 a trend subject must be an economic quantity. */
     economicHeads: z.array(z.string()),
   }),

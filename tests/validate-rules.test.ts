@@ -1,0 +1,236 @@
+// One row per rule of domain.md §4: the input, the finding expected (or not), and why.
+import { describe, expect, it } from "vitest";
+import type { PerfDoc, SelfEvalDoc } from "../src/domain/document.ts";
+import { validateDocuments } from "../src/validate/index.ts";
+import { defaultProfile } from "../src/score/profile.ts";
+import { ind, report, selfEval, standardIndicators, targetForm } from "./helpers/docs.ts";
+
+const codes = (docs: PerfDoc[], d = 0) => validateDocuments(docs, defaultProfile())[d]!.map((f) => f.code);
+const findingsOf = (docs: PerfDoc[], d = 0) => validateDocuments(docs, defaultProfile())[d]!;
+
+function withIndicator(i: number, patch: Partial<SelfEvalDoc["indicators"][number]>, doc = selfEval()): SelfEvalDoc {
+  doc.indicators[i] = { ...doc.indicators[i]!, ...patch };
+  return doc;
+}
+
+const FULL_REPORT = report([
+  ["一、项目基本情况", "项目总资金6万元，全年执行6万元，执行率100%。"],
+  ["二、绩效评价工作情况", "（一）评价目的\n（二）评价过程：采用问卷调查，样本120份。"],
+  ["三、综合评价情况及评价结论", "自评得分100分，评价等级为优。"],
+  ["四、项目主要绩效情况分析", "各项指标均完成。"],
+  ["五、存在的问题", "宣传形式较单一。"],
+  ["六、有关建议", "丰富宣传形式。"],
+]).report;
+
+describe("a consistent table has no error and no score warning", () => {
+  it("standard document", () => {
+    const f = findingsOf([selfEval({ report: FULL_REPORT })]);
+    expect(f.filter((x) => x.severity === "error")).toEqual([]);
+    expect(f.map((x) => x.code)).not.toContain("SCORE_SUM_MISMATCH");
+    expect(f.map((x) => x.code)).not.toContain("ALL_FULL_MARKS".replace("ALL", "NONE"));
+  });
+});
+
+describe("funds rules", () => {
+  it.each([
+    { why: "budget 0 with a printed 100%", total: { initial: 169.4, adjusted: 0, executed: null, weight: 10, rate: "100%", score: 10 }, code: "RATE_MISMATCH", present: true },
+    { why: "wrong printed rate", total: { initial: 10, adjusted: 10, executed: 8, weight: 10, rate: "100%", score: 8 }, code: "RATE_MISMATCH", present: true },
+    { why: "wrong execution points", total: { initial: 10, adjusted: 10, executed: 8, weight: 10, rate: "80.00%", score: 10 }, code: "RATE_MISMATCH", present: true },
+    { why: "rate within 0.01 pp", total: { initial: 3, adjusted: 3, executed: 2, weight: 10, rate: "66.67%", score: 6.67 }, code: "RATE_MISMATCH", present: false },
+    { why: "rate left blank", total: { initial: 6, adjusted: 6, executed: 6, weight: 10, rate: null, score: 10 }, code: "RATE_MISSING", present: true },
+    { why: "B > A", total: { initial: 10, adjusted: 10, executed: 11, weight: 10, rate: "110.00%", score: 10 }, code: "EXEC_OVER_100", present: true },
+    { why: "B > A is still capped: no RATE_MISMATCH for 10 points", total: { initial: 10, adjusted: 10, executed: 11, weight: 10, rate: "110.00%", score: 10 }, code: "RATE_MISMATCH", present: false },
+    { why: "low execution without a reason", total: { initial: 10, adjusted: 10, executed: 5, weight: 10, rate: "50.00%", score: 5 }, code: "LOW_EXEC_NO_REASON", present: true },
+    { why: "budget adjusted without explanation", total: { initial: 10, adjusted: 12, executed: 12, weight: 10, rate: "100.00%", score: 10 }, code: "BUDGET_ADJ_UNEXPLAINED", present: true },
+  ])("$why → $code $present", ({ total, code, present }) => {
+    const doc = selfEval({ funds: { total, fiscal: { initial: total.initial, adjusted: total.adjusted, executed: total.executed } } });
+    expect(codes([doc]).includes(code)).toBe(present);
+  });
+  it("source rows that do not add up, per column", () => {
+    const doc = selfEval({
+      funds: {
+        total: { initial: 169.4, adjusted: 0, executed: null, weight: 10, rate: "100%", score: 10 },
+        fiscal: { initial: 169.4, adjusted: 0, executed: null },
+        carryover: { initial: 0, adjusted: 134.31, executed: 134.31 },
+        other: { initial: 0, adjusted: 0, executed: 0 },
+      },
+    });
+    const f = findingsOf([doc]).filter((x) => x.code === "FUNDS_SUM_MISMATCH");
+    expect(f.map((x) => x.where.field)).toEqual(["funds.total.adjusted", "funds.total.executed"]);
+    expect(f[0]!.message).toContain("134.31");
+    expect(codes([doc])).toContain("FUND_ROW_RECLASS");
+  });
+});
+
+describe("score rules", () => {
+  it.each([
+    { why: "score over weight", patch: { score: 25 }, i: 0, code: "SCORE_EXCEEDS_WEIGHT" },
+    { why: "blank score with a weight", patch: { score: null }, i: 2, code: "SCORE_MISSING" },
+    { why: "negative score", patch: { score: -1 }, i: 2, code: "SCORE_MISSING" },
+    { why: "shortfall with full marks", patch: { actual: "3场" }, i: 0, code: "SHORTFALL_FULL_SCORE" },
+    { why: "deduction without reason", patch: { score: 18, actual: "4场" }, i: 0, code: "MISSING_DEVIATION" },
+    { why: "score not by formula (4/5 × 20 = 16, printed 12)", patch: { score: 12, actual: "4场", deviation: "受疫情影响少开展1场" }, i: 0, code: "QUANT_SCORE_MISCALC" },
+    { why: "large over-achievement without reason", patch: { actual: "9场" }, i: 0, code: "OVER_ACHIEVE_NO_REASON" },
+  ])("$why → $code", ({ patch, i, code }) => {
+    expect(codes([withIndicator(i, patch)])).toContain(code);
+  });
+  it("deduction with a written reason is fine; 无 is not a reason", () => {
+    expect(codes([withIndicator(0, { score: 16, actual: "4场", deviation: "受疫情影响少开展1场" })])).not.toContain("MISSING_DEVIATION");
+    expect(codes([withIndicator(0, { score: 16, actual: "4场", deviation: "无" })])).toContain("MISSING_DEVIATION");
+    expect(codes([withIndicator(0, { score: 16, actual: "4场", deviation: "暂无。" })])).toContain("MISSING_DEVIATION");
+  });
+  it("sum of scores differs from the printed total (blank score counted as 0)", () => {
+    const doc = withIndicator(2, { score: null }, selfEval({ total: { weight: 100, score: 100 } }));
+    const f = findingsOf([doc]).find((x) => x.code === "SCORE_SUM_MISMATCH")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toMatch(/= 90，表中总分为 100/);
+  });
+  it("weights not summing to 100, and non-standard first-level shares", () => {
+    const doc = withIndicator(0, { weight: 30, score: 30 }, selfEval({ total: { weight: 110, score: 110 } }));
+    expect(codes([doc])).toEqual(expect.arrayContaining(["WEIGHT_SUM_NOT_100", "WEIGHTS_NONSTANDARD"]));
+    expect(codes([selfEval()])).not.toContain("WEIGHTS_NONSTANDARD");
+  });
+  it("all full marks with 100% execution", () => {
+    expect(codes([selfEval()])).toContain("ALL_FULL_MARKS");
+    expect(codes([withIndicator(0, { score: 19, actual: "4.75场", deviation: "少开展" }, selfEval({ total: { weight: 100, score: 99 } }))])).not.toContain("ALL_FULL_MARKS");
+  });
+  it("shared-score indicators count once", () => {
+    const inds = standardIndicators();
+    inds.splice(1, 1, ind("质量指标", "100%", "100%", 10, 10, { shared_score_with_next: true }), ind("质量指标", "≥95%", "100%", null, null));
+    expect(codes([selfEval({ indicators: inds })])).not.toContain("SCORE_SUM_MISMATCH");
+    expect(codes([selfEval({ indicators: inds })])).not.toContain("SCORE_MISSING");
+  });
+});
+
+describe("target quality rules", () => {
+  it.each([
+    { why: "lexicon word", patch: { target: "明显提高", actual: "明显提高" }, code: "VAGUE_TARGET" },
+    { why: "是/否", patch: { target: "是" }, code: "VAGUE_TARGET" },
+    { why: "完成 for a numeric target", patch: { target: "80次", actual: "完成" }, code: "VAGUE_ACTUAL" },
+    { why: "same non-numeric text", patch: { target: "持续影响", actual: "持续影响" }, code: "TARGET_EQUALS_ACTUAL_TEXT" },
+    { why: "target repeats the name", patch: { level3: "全年化解矛盾纠纷2500件", target: "全年化解矛盾纠纷2500件" }, code: "TARGET_REPEATS_NAME" },
+    { why: "name is a sentence", patch: { level3: "禁毒协会正常开展禁毒工作。" }, code: "NAME_IS_SENTENCE" },
+    { why: "number without unit", patch: { target: "≥16" }, code: "MISSING_UNIT" },
+    { why: "number without operator", patch: { target: "16个" }, code: "MISSING_OPERATOR" },
+  ])("$why → $code", ({ patch, code }) => {
+    expect(codes([withIndicator(0, patch)])).toContain(code);
+  });
+  it.each([
+    ["≥5场", false],
+    ["开展禁毒宣传活动≥5场", false],
+    ["完成", true],
+  ])("VAGUE_TARGET on %s: %s", (target, present) => {
+    expect(codes([withIndicator(0, { target })]).includes("VAGUE_TARGET")).toBe(present);
+  });
+  it.each([
+    ["2020年全年", true],
+    ["及时", true],
+    ["12月31日前完成", false],
+    ["按期完成率=100%", false],
+    ["30个工作日内", false],
+  ])("TIMELINESS_NO_DATE on %s: %s", (target, present) => {
+    expect(codes([withIndicator(2, { target })]).includes("TIMELINESS_NO_DATE")).toBe(present);
+  });
+  it("cost indicators must match the budget; parts are summed", () => {
+    expect(codes([withIndicator(3, { target: "≤5万元" })])).toContain("COST_BUDGET_MISMATCH");
+    expect(codes([withIndicator(3, { target: "60000元" })])).not.toContain("COST_BUDGET_MISMATCH");
+    expect(codes([withIndicator(3, { target: "≤50元/人" })])).not.toContain("COST_BUDGET_MISMATCH");
+    const inds = standardIndicators();
+    inds.splice(3, 1, ind("成本指标", "4万元", null, 10, 10, { shared_score_with_next: true }), ind("成本指标", "1.5万元", null, null, null));
+    const f = findingsOf([selfEval({ indicators: inds })]).find((x) => x.code === "COST_BUDGET_MISMATCH")!;
+    expect(f.message).toContain("4 + 1.5 = 5.5");
+  });
+  it("money as output, satisfaction without survey, weights typed as targets", () => {
+    expect(codes([withIndicator(0, { target: "财政拨款5万元" })])).toContain("INPUT_AS_OUTPUT");
+    expect(codes([selfEval()])).toContain("SATISFACTION_NO_SURVEY");
+    expect(codes([selfEval({ report: FULL_REPORT })])).not.toContain("SATISFACTION_NO_SURVEY");
+    const doc = selfEval();
+    doc.indicators[0]!.target = "20";
+    doc.indicators[1]!.target = "10";
+    expect(codes([doc])).toContain("WEIGHT_AS_TARGET");
+  });
+  it("missing core dimensions: 效益 missing is an error, a missing 二级 is info", () => {
+    const noBenefit = selfEval({ indicators: standardIndicators().filter((i) => i.level1 !== "效益指标") });
+    const f = findingsOf([noBenefit]).filter((x) => x.code === "MISSING_CORE_DIMENSION");
+    expect(f.map((x) => x.severity)).toContain("error");
+    const f2 = findingsOf([selfEval()]).filter((x) => x.code === "MISSING_CORE_DIMENSION");
+    expect(f2.map((x) => x.severity)).toEqual(["info"]); // 经济效益/生态效益 not set: info only
+  });
+  it("an indicator from another policy field", () => {
+    expect(codes([withIndicator(4, { level3: "提升城市养护作业领域管理服务水平", target: "≥90%" })])).toContain("INDICATOR_IRRELEVANT");
+    expect(codes([selfEval()])).not.toContain("INDICATOR_IRRELEVANT");
+  });
+});
+
+describe("across the projects of one file", () => {
+  it("a target copied from another project's own text", () => {
+    const a = selfEval({ name: "矛盾纠纷多元化解专项", goals: { expected: "及时有效化解辖区矛盾纠纷", actual: null } });
+    a.indicators[1] = { ...a.indicators[1]!, level3: "及时有效化解辖区矛盾纠纷", target: "及时有效化解辖区矛盾纠纷" };
+    const b = selfEval({ name: "平安建设专项经费", goals: { expected: "推进网格化服务管理", actual: null } });
+    b.indicators[1] = { ...b.indicators[1]!, level3: "专职网格员完成交办工作", target: "及时有效化解辖区矛盾纠纷" };
+    expect(codes([a, b], 1)).toContain("TEXT_COPIED_ACROSS_PROJECTS");
+    expect(codes([a, b], 0)).not.toContain("TEXT_COPIED_ACROSS_PROJECTS");
+  });
+  it("a truncated header field", () => {
+    const a = selfEval({ department: "攀枝花市西区区委政法委" });
+    const b = selfEval({ name: "维稳工作经费", department: "攀枝花市西" });
+    const f = findingsOf([a, b], 1).find((x) => x.code === "FIELD_TRUNCATED")!;
+    expect(f.suggestion?.text).toBe("攀枝花市西区区委政法委");
+  });
+});
+
+describe("report rules", () => {
+  it("empty section, 无 problems despite deductions, mixed numbering", () => {
+    const rep = report([
+      ["一、项目基本情况", "（一）项目概况\n项目总资金6万元。\n（2） 项目绩效目标\n开展5场活动。"],
+      ["二、绩效评价工作情况", "略"],
+      ["三、综合评价情况及评价结论", ""],
+      ["四、项目主要绩效情况分析", "完成"],
+      ["五、存在的问题", "无"],
+      ["六、有关建议", "无"],
+    ]).report;
+    const doc = withIndicator(0, { score: 19, actual: "4.75场", deviation: "少开展" }, selfEval({ report: rep, total: { weight: 100, score: 99 } }));
+    expect(codes([doc])).toEqual(expect.arrayContaining(["REPORT_SECTION_EMPTY", "NO_PROBLEMS_BUT_DEDUCTION", "HEADING_NUMBERING_INCONSISTENT"]));
+    expect(codes([selfEval({ report: FULL_REPORT })])).not.toContain("HEADING_NUMBERING_INCONSISTENT");
+  });
+  it("report numbers must be the table's", () => {
+    const rep = report([
+      ["一、项目基本情况", "项目总资金8万元，执行率95%。"],
+      ["三、综合评价情况及评价结论", "自评得分95分，评价等级为良。"],
+    ]).report;
+    const f = findingsOf([selfEval({ report: rep })]);
+    expect(f.filter((x) => x.code === "REPORT_TABLE_NUM_MISMATCH")).toHaveLength(2);
+    expect(f.filter((x) => x.code === "REPORT_SCORE_MISMATCH")).toHaveLength(2);
+    expect(codes([selfEval({ report: FULL_REPORT })])).not.toContain("REPORT_TABLE_NUM_MISMATCH");
+  });
+});
+
+describe("申报表 rules", () => {
+  it("rounding of printed items is not a mismatch (新虹 must_not_flag)", () => {
+    const items = [
+      { name: "辅警工资", amount: 813.7, unit_price: 4.99, quantity: 163 },
+      { name: "辅警社保", amount: 500.0, unit_price: 3.13, quantity: 160 },
+      { name: "特保服务", amount: 145.3, unit_price: 12.11, quantity: 12 },
+    ];
+    const doc = targetForm({ budget_items: items, amount_total: 1459.0 });
+    expect(codes([doc])).not.toContain("ITEM_PRODUCT_MISMATCH");
+    expect(codes([doc])).not.toContain("ITEM_SUM_MISMATCH");
+  });
+  it("real arithmetic errors are flagged", () => {
+    const doc = targetForm({ budget_items: [{ name: "辅警工资", amount: 813.7, unit_price: 5.2, quantity: 163 }], amount_total: 900 });
+    expect(codes([doc])).toEqual(expect.arrayContaining(["ITEM_PRODUCT_MISMATCH", "ITEM_SUM_MISMATCH"]));
+  });
+  it("vague targets, missing 成本, blank required fields", () => {
+    const doc = targetForm({
+      targets: [
+        { level1: "产出目标", level2: "数量目标", level3: "项目完成率", value: "完成", description: null },
+        { level1: "效果目标", level2: "社会效益", level3: "群众安全感", value: "≥95%", description: null },
+      ],
+      fields: { 项目负责人: null, 联系电话: "12345678" },
+    });
+    const f = findingsOf([doc]);
+    expect(f.map((x) => x.code)).toEqual(expect.arrayContaining(["VAGUE_TARGET", "MISSING_CORE_DIMENSION", "MISSING_FIELD"]));
+    expect(f.find((x) => x.code === "MISSING_FIELD")!.message).toContain("项目负责人");
+    expect(f.find((x) => x.code === "MISSING_FIELD")!.message).not.toContain("联系电话");
+  });
+});
