@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { spawnSync } from "node:child_process";
 import { extractBuffer } from "../src/pipeline.ts";
+import { checkExtracted } from "../src/check.ts";
+import { defaultProfile } from "../src/score/profile.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SEEDS = resolve(ROOT, "../shared/fixtures/seeds");
@@ -87,6 +89,8 @@ interface Row {
   format: string;
   ours_ms: number;
   ours_p95_ms: number;
+  check_ms: number;
+  check_ratio: number;
   baseline: string;
   baseline_ms: number;
   ratio: number;
@@ -104,19 +108,24 @@ for (const f of fixtures) {
     documents = r.documents.length;
     error = r.error?.code ?? null;
   }, RUNS);
+  const checked = await timeIt(async () => {
+    checkExtracted(await extractBuffer(data, f.file), defaultProfile());
+  }, RUNS);
   const b = await timeIt(() => base.run(data), RUNS);
   rows.push({
     fixture: f.file.split("/").pop()!,
     format: f.format,
     ours_ms: round(ours.median),
     ours_p95_ms: round(ours.p95),
+    check_ms: round(checked.median),
+    check_ratio: round(checked.median / b.median, 3),
     baseline: base.name,
     baseline_ms: round(b.median),
     ratio: round(ours.median / b.median, 3),
     documents,
     error,
   });
-  console.log(`${f.file.split("/").pop()!.padEnd(32)} ours ${ours.median.toFixed(2).padStart(8)} ms (p95 ${ours.p95.toFixed(2)})   ${base.name} ${b.median.toFixed(2).padStart(8)} ms   ratio ${(ours.median / b.median).toFixed(3)}${error ? `   ERROR ${error}` : ""}`);
+  console.log(`${f.file.split("/").pop()!.padEnd(32)} ours ${ours.median.toFixed(2).padStart(8)} ms (p95 ${ours.p95.toFixed(2)})   ${base.name} ${b.median.toFixed(2).padStart(8)} ms   ratio ${(ours.median / b.median).toFixed(3)}   extract+check ${checked.median.toFixed(2)} ms (ratio ${(checked.median / b.median).toFixed(3)})${error ? `   ERROR ${error}` : ""}`);
 }
 
 // Batch: run in a child process so its memory is measured alone (the baselines above load
@@ -144,9 +153,9 @@ writeFileSync(join(RESULTS, "bench.json"), JSON.stringify(out, null, 2) + "\n");
 const md = [
   `# Benchmark (${out.date}, Node ${out.node}, median of ${RUNS} runs after one warm-up)`,
   "",
-  "| fixture | format | jixiao extract (ms) | p95 (ms) | plain-text baseline | baseline (ms) | ratio |",
-  "|---|---|---:|---:|---|---:|---:|",
-  ...rows.map((r) => `| ${r.fixture} | ${r.format} | ${r.ours_ms} | ${r.ours_p95_ms} | ${r.baseline} | ${r.baseline_ms} | ${r.ratio} |`),
+  "| fixture | format | extract (ms) | p95 (ms) | extract+check (ms) | plain-text baseline | baseline (ms) | extract ratio | extract+check ratio |",
+  "|---|---|---:|---:|---:|---|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.fixture} | ${r.format} | ${r.ours_ms} | ${r.ours_p95_ms} | ${r.check_ms} | ${r.baseline} | ${r.baseline_ms} | ${r.ratio} | ${r.check_ratio} |`),
   "",
   `Batch: ${BATCH} generated .docx in ${batch.seconds} s (${batch.docs_per_second}/s); RSS start ${batch.rss_start_mb} MB, peak ${batch.rss_peak_mb} MB.`,
   "",
