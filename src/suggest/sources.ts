@@ -3,6 +3,7 @@
 // words, the document's plans, last year's results, this year's result, then the library.
 import type { SelfEvalDoc } from "../domain/document.ts";
 import { LIBRARY, entriesFor, normalizeCategory, type Category, type LibraryEntry } from "./library.ts";
+import { VAGUE } from "../validate/vague.ts";
 import { findMentions, nameUnitHint, normText, type Mention, type Op, type UnitKind } from "./mentions.ts";
 
 /** The indicator being rewritten. */
@@ -24,7 +25,7 @@ export interface Setting {
   /** Deadline for 时效, e.g. "2023年12月31日"; `deadlineFrom` says where it came from. */
   deadline: string;
   deadlineFrom: string | null;
-  /** The project's own money (万元), never invented. */
+  /** The project's own money with the table's unit, never invented. */
   budget: { amount: number; label: string; unit: string } | null;
   /** Plans and report text, in order of trust. */
   texts: { label: string; text: string }[];
@@ -58,6 +59,10 @@ const KINDS: Record<Category, UnitKind[]> = {
   可持续影响: ["count", "percent"],
   满意度: ["percent"],
 };
+// 场次 and 场 count the same thing (人次 and 人 do not).
+const UNIT_EQUIV: Record<string, string> = { 场次: "场", 批次: "批" };
+const sameUnit = (u: string) => UNIT_EQUIV[u] ?? u;
+
 const BENEFITS: Category[] = ["经济效益", "社会效益", "生态效益", "可持续影响"];
 const TIME_WORDS = /及时|按时|按期|准时|时限|日内|天内|工作日/;
 const ECON_MONEY_WORDS = /节约|节省|收入|增收|产值|挽回|效益/;
@@ -67,12 +72,14 @@ export function fits(m: Mention, s: Subject, setting: Setting, context: string):
   const hint = nameUnitHint(s.name);
   const kinds = hint ? [hint.kind] : s.category ? KINDS[s.category] : (["percent", "count"] as UnitKind[]);
   if (!kinds.includes(m.kind)) return false;
-  if (hint?.unit && m.unit !== hint.unit) return false;
+  if (hint?.unit && sameUnit(m.unit) !== sameUnit(hint.unit)) return false;
   if (m.kind === "money" && s.category !== "成本" && !ECON_MONEY_WORDS.test(context)) return false;
   // 成本 must not exceed the project's own budget (domain.md §3.4 COST_BUDGET_MISMATCH).
   if (m.kind === "money" && setting.budget && inWan(m.num, m.unit) > inWan(setting.budget.amount, setting.budget.unit) + 1e-9) return false;
   if (s.category === "时效" && m.kind === "percent" && !TIME_WORDS.test(context)) return false;
   if (s.category === "满意度" && !/满意/.test(context)) return false;
+  // A rate of quality, timeliness or satisfaction cannot exceed 100% (a growth figure can).
+  if (m.kind === "percent" && m.unit === "%" && m.num > 100 && s.category && ["质量", "时效", "满意度"].includes(s.category)) return false;
   return true;
 }
 
@@ -88,7 +95,10 @@ function isNegative(context: string): boolean {
 /** "≥5场", "=100%", "≤6万元", "2023年6月30日前完成". */
 export function renderMention(m: Mention, s: Subject, setting: Setting, context: string): string {
   if (m.kind === "date") {
-    const date = /年/.test(m.value) || /^\d{4}-/.test(m.value) ? m.value : setting.year ? `${setting.year}年${m.value}` : m.value;
+    const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(m.value);
+    const date = iso
+      ? `${iso[1]}年${Number(iso[2])}月${Number(iso[3])}日`
+      : /年/.test(m.value) || !setting.year ? m.value : `${setting.year}年${m.value}`;
     return `${date}前完成`;
   }
   if (m.kind === "duration") return `≤${m.value}${m.unit}`;
@@ -102,20 +112,20 @@ export function renderMention(m: Mention, s: Subject, setting: Setting, context:
 // Text similarity: Chinese has no spaces, so "about the same thing" = shared character bigrams after dropping
 // the vague words and words every sentence of this genre contains.
 
+// The vague words themselves say nothing about the topic (满意 stays: it is what a 满意度 row is about).
+const DROP = [...T.genericWords, ...VAGUE.lexicon.filter((w) => w.length >= 2 && w !== "满意")].sort((a, b) => b.length - a.length);
+
 function segments(text: string, drop: string[]): string[] {
   let t = normText(text);
-  for (const w of [...drop].sort((a, b) => b.length - a.length)) t = t.split(w).join("|");
+  for (const w of drop) t = t.split(w).join("|");
   return t.split(/[^\u4e00-\u9fff]+/).filter((x) => x.length >= 2);
 }
 
-export function bigrams(text: string, drop: string[] = [...T.genericWords, ...LEXICON_DROP]): Set<string> {
+export function bigrams(text: string, drop: string[] = DROP): Set<string> {
   const out = new Set<string>();
   for (const seg of segments(text, drop)) for (let i = 0; i + 2 <= seg.length; i++) out.add(seg.slice(i, i + 2));
   return out;
 }
-
-// The vague words themselves say nothing about the topic.
-const LEXICON_DROP = ["完成", "达标", "合格", "及时", "按时", "按期", "提升", "提高", "明显", "显著", "有效", "持续", "良好", "较好", "满意度", "改善", "逐步", "加强", "保障", "正常", "稳步", "大幅", "全覆盖", "到位"];
 
 function overlap(a: Set<string>, b: Set<string>): number {
   let n = 0;
@@ -167,23 +177,17 @@ export function isMetricName(name: string): boolean {
   return t.length >= 2 && t.length <= 16 && !/[，,。；;、]/.test(t) && !SENTENCE_START.test(t) && METRIC_NAME.test(t);
 }
 
-function kindOfTemplate(text: string): UnitKind | null {
-  return findMentions(text)[0]?.kind ?? null;
-}
-
-/** Prefix the metric when the 三级指标 does not already name one of the same kind. */
+/** Prefix the metric unless the 三级指标 already names it or a metric of the same kind ("社区治理满意度" for 群众满意度). */
 function withMetric(metric: string | null, value: string, s: Subject): string {
   if (metric == null) return value;
-  if (isMetricName(s.name)) {
-    const hint = nameUnitHint(s.name);
-    const kind = kindOfTemplate(value);
-    if (hint && kind && hint.kind === kind) return value;
-  }
-  if (normText(s.name).includes(normText(metric))) return value;
+  const name = normText(s.name).replace(/[。.]+$/, "");
+  if (name.includes(normText(metric))) return value;
+  if (isMetricName(name) && name.slice(-2) === normText(metric).slice(-2)) return value;
   return metric + value;
 }
 
-const q = (text: string) => `“${normText(text).replace(/[。.]+$/, "")}”`;
+/** Quotes document text verbatim (whitespace squashed, final 。 dropped) for a basis. */
+const q = (text: string) => `“${text.replace(/[\s\u00A0\u3000]+/g, "").replace(/[。.]+$/, "")}”`;
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. The indicator's own 三级指标 name ("全年预计化解矛盾纠纷2500件" → "≥2500件").
@@ -270,6 +274,22 @@ export function fromDocumentText(s: Subject, setting: Setting): Candidate[] {
   return scored.sort((a, b) => b.score - a.score || a.order - b.order).map((x) => x.c);
 }
 
+/** A 完成值 written as a bare number ("17") borrows its unit from the name ("…个数") or from the target ("≥16个"). */
+function withUnit(raw: string, name: string, unitSource: string | null): Mention[] {
+  const found = findMentions(raw);
+  if (found.length > 0) return found;
+  const t = normText(raw);
+  const bare = /^([≥≤=<>]?)(\d+(?:\.\d+)?)$/.exec(t);
+  if (!bare) return [];
+  const hint = nameUnitHint(name);
+  const borrowed = unitSource ? findMentions(unitSource).find((m) => m.kind !== "date" && m.kind !== "duration") : undefined;
+  const unit = hint?.unit ?? borrowed?.unit ?? (hint?.kind === "percent" ? "%" : null);
+  if (!unit) return [];
+  const kind = hint?.kind ?? borrowed?.kind ?? "count";
+  const op = bare[1] === "≥" || bare[1] === ">" ? "≥" : bare[1] === "≤" || bare[1] === "<" ? "≤" : bare[1] === "=" ? "=" : null;
+  return [{ value: bare[2]!, num: Number(bare[2]), unit, kind, op, start: 0, end: t.length, clause: t, clauseStart: 0 }];
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // 4. Last year's documents of the same project: the same indicator's 完成值 is the 历史标准 (set it relatively
 // high, domain.md §3.2).
@@ -296,7 +316,7 @@ export function fromHistory(s: Subject, setting: Setting): Candidate[] {
     for (const [field, label] of [["actual", "实际完成值"], ["target", "指标值"]] as const) {
       const raw = ind[field];
       if (!raw) continue;
-      const m = findMentions(raw).find((x) => fits(x, s, setting, ctx + x.clause));
+      const m = withUnit(raw, ind.level3!, field === "actual" ? ind.target : null).find((x) => fits(x, s, setting, ctx + x.clause));
       if (!m) continue;
       const weak = field === "target" ? "（上年未填可用的完成值，仅沿用上年指标值）" : "（历史标准，宜适当从高设定）";
       out.push({ text: renderMention(m, s, setting, ctx), source: "document", basis: `参照${yr}同一项目指标${q(ind.level3!)}的${label}${q(raw)}${weak}` });
@@ -313,7 +333,7 @@ export function fromHistory(s: Subject, setting: Setting): Candidate[] {
 export function fromActual(s: Subject, setting: Setting): Candidate[] {
   if (!s.actual) return [];
   const out: Candidate[] = [];
-  for (const m of findMentions(s.actual)) {
+  for (const m of withUnit(s.actual, s.name, null)) {
     if (!fits(m, s, setting, s.name + m.clause)) continue;
     if (s.category === "满意度" && m.num >= 100) continue; // 100% with no survey is itself a risk flag (§3.4)
     out.push({

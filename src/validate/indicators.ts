@@ -6,6 +6,7 @@ import { finding } from "./catalogue.ts";
 import { level1Group, q, whereDoc, whereIndicator, type SelfEvalContext } from "./context.ts";
 import { hasDigit, normalizeValue, vagueActual, vagueTarget } from "./vague.ts";
 import { parseQuantity } from "../score/quantity.ts";
+import { suggestTarget } from "../suggest/index.ts";
 import { fmt, sum, within } from "../score/decimal.ts";
 import { squash, toHalfWidth } from "../extract/normalize.ts";
 import fieldsData from "./data/fields.json" with { type: "json" };
@@ -54,6 +55,7 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
         finding("VAGUE_TARGET", {
           where: w("target"),
           message: `指标值${q(ind.target)}没有数值${vt.boolean ? "（只写了“是/否”）" : vt.words.length ? `（含“${vt.words[0]}”等不可衡量的词）` : ""}，无法判断是否完成。`,
+          suggestion: suggestTarget(doc, i),
           provenance: [pv.target],
         }),
       );

@@ -5,6 +5,7 @@ import type { Provenance } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
 import { q, whereDoc, type TargetFormContext } from "./context.ts";
 import { vagueTarget } from "./vague.ts";
+import { suggestFormTarget } from "../suggest/index.ts";
 import { irrelevantFields } from "./indicators.ts";
 import { fmt, roundHalfUp, sum } from "../score/decimal.ts";
 
@@ -59,6 +60,7 @@ export function checkTargetForm(ctx: TargetFormContext): Finding[] {
         finding("VAGUE_TARGET", {
           where: { document: ctx.index, project: doc.name, indicator: i, label: [t.level1, t.level2, t.level3].filter(Boolean).join("/"), field: `targets[${i}].value` },
           message: `目标值${q(t.value)}没有数值${v.boolean ? "（只写了“是/否”）" : v.words.length ? `（含“${v.words[0]}”等不可衡量的词）` : ""}，无法据以评价。`,
+          suggestion: suggestFormTarget(doc, i),
           provenance: [pv.targets[i]?.value],
         }),
       );
