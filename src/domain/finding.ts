@@ -17,6 +17,8 @@ export const WhereSchema = z.object({
   label: z.string(),
   /** Field concerned, in interchange-format terms, e.g. "funds.total.rate", "indicators[3].target". */
   field: z.string().optional(),
+  /** Character offsets [start, end) in the text of `field` (draft findings). */
+  span: z.tuple([z.number().int(), z.number().int()]).optional(),
 });
 export type Where = z.infer<typeof WhereSchema>;
 

@@ -781,6 +781,20 @@ function joinWrapped(a: string, b: string): string {
   return ta + tb;
 }
 
+/**
+ * How far short of the right margin a line may end and still be wrapped: the next line's first
+ * word (Latin) would not have fitted; for CJK about one character plus line-breaking rules.
+ */
+function wrapSlack(next: Line, size: number): number {
+  const t = next.text.trimStart();
+  const word = /^[A-Za-z0-9\u00c0-\u024f'’.,;:!?%()\-]+/.exec(t);
+  if (word && word[0].length > 1) {
+    const charW = (next.x1 - next.x0) / Math.max(1, next.text.length);
+    return Math.max(1.5 * size, (word[0].length + 1) * charW + 0.5 * size);
+  }
+  return 1.5 * size;
+}
+
 /** Splits a cell's lines into paragraphs. */
 function cellParagraphs(lines: Line[], left: number, right: number): string[] {
   if (lines.length === 0) return [];
@@ -798,7 +812,7 @@ function cellParagraphs(lines: Line[], left: number, right: number): string[] {
     const size = Math.max(p.size, l.size);
     const samePage = p.page === l.page;
     const pitch = l.y - p.y;
-    const prevFull = p.x1 >= inner - 1.5 * size;
+    const prevFull = p.x1 >= inner - wrapSlack(l, size);
     const bigGap = samePage && pitch > 2.2 * size;
     if (prevFull && !bigGap) cur = joinWrapped(cur, l.text);
     else {
@@ -856,7 +870,6 @@ function buildBlocks(pages: PageData[]): Block[] {
     items.push(...list);
   });
 
-  const tables: TableWork[] = [];
   const seq: ({ kind: "table"; t: TableWork } | { kind: "line"; line: BodyLine })[] = [];
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
@@ -869,9 +882,7 @@ function buildBlocks(pages: PageData[]): Block[] {
       last.t.frags.push(it.frag);
       continue;
     }
-    const t: TableWork = { frags: [it.frag] };
-    tables.push(t);
-    seq.push({ kind: "table", t });
+    seq.push({ kind: "table", t: { frags: [it.frag] } });
   }
 
   // 4. emit blocks
@@ -910,7 +921,6 @@ function buildBlocks(pages: PageData[]): Block[] {
   return blocks;
 }
 
-/** Per page: the lowest content (table border or text line) on any page of the same size. */
 /**
  * A lone box (one cell: a page border, a framed note or text box) is not a table, unless it is
  * the top of a page and continues a table that ends at the bottom of the previous page.
@@ -933,8 +943,10 @@ function keepTableFragments(pages: PageData[], fragsByPage: Fragment[][]): Fragm
       const prevLast = prev?.[prev.length - 1];
       const prevPage = pages[pi - 1];
       if (!prevLast || !prevPage) continue;
-      const firstHere = page.runs.every((r) => inside(r, f) || r.y - r.size > f.top);
-      const lastThere = prevPage.runs.every((r) => inside(r, prevLast) || r.y < prevLast.bottom);
+      // (text in the top and bottom tenth of the page may be a running header or footer)
+      const body = (r: Run, pg: PageData) => r.y > pg.height * 0.1 && r.y < pg.height * 0.9;
+      const firstHere = page.runs.every((r) => inside(r, f) || r.y - r.size > f.top || !body(r, page));
+      const lastThere = prevPage.runs.every((r) => inside(r, prevLast) || r.y < prevLast.bottom || !body(r, prevPage));
       const sameEdges = Math.abs(prevLast.left - f.left) <= 3 && Math.abs(prevLast.right - f.right) <= 3;
       if (firstHere && lastThere && sameEdges && out.length === 0) out.push(f);
     }
@@ -943,6 +955,7 @@ function keepTableFragments(pages: PageData[], fragsByPage: Fragment[][]): Fragm
   return kept;
 }
 
+/** Per page: the lowest content (table border or text line) on any page of the same size. */
 function computeContentBottom(pages: PageData[], fragsByPage: Fragment[][], linesByPage: BodyLine[][]): Map<number, number> {
   const bySize = new Map<string, number>();
   const key = (p: PageData) => `${Math.round(p.width)}x${Math.round(p.height)}`;
@@ -990,7 +1003,7 @@ function continuesParagraph(prev: BodyLine, next: BodyLine, margins: Map<number,
   const size = prev.size;
   if (Math.abs(next.size - size) > 0.6) return false;
   const margin = margins.get(prev.page) ?? Infinity;
-  if (prev.x1 < margin - 1.5 * size) return false;
+  if (prev.x1 < margin - wrapSlack(next, size)) return false;
   if (next.x0 > prev.x0 + 0.5 * size && next.page === prev.page) return false;
   if (LIST_START.test(next.text)) return false;
   if (next.page === prev.page) {
@@ -1021,7 +1034,7 @@ function removeHeadersFooters(pages: PageData[], linesByPage: BodyLine[][]): voi
     const lines = linesByPage[i]!;
     linesByPage[i] = lines.filter((l, idx) => {
       const inZone = marginZone(page, l.y);
-      if (inZone && PAGE_NO.test(l.text)) return false;
+      if (inZone && (PAGE_NO.test(l.text) || /^\s*[ivxlcdm]{1,6}\s*$/i.test(l.text))) return false;
       // a lone number as the very last or first line of a page, below/above everything else
       if (PAGE_NO.test(l.text) && (idx === lines.length - 1 || idx === 0) && (l.y > page.height * 0.8 || l.y < page.height * 0.15)) return false;
       if (inZone && pages.length >= 3 && (counts.get(keyOf(l)) ?? 0) >= minRepeat) return false;
@@ -1185,13 +1198,14 @@ function looksStandalone(lines: Line[], top: number, bottom: number): boolean {
   if (gapTop <= 6 + 0.6 * size) return true;
   if (Math.abs(gapTop - gapBottom) <= slack) return true;
   if (gapBottom <= 6 + 0.6 * size) return true;
-  // Lines spread evenly over the part (distributed vertical text) also look complete
+  // e.g. a vertical label whose characters are spread over a tall merged cell
   return false;
 }
 
 /**
- * Joins the cells across a page boundary. Returns true when the last row of `a` and the first row of
- * `b` are one row split by the page break.
+ * Joins the cells across a page boundary: cells of `b`'s first row that continue a cell of `a`'s
+ * last row (same columns) are merged into it. `split` is true when the two rows are one row split
+ * by the page break (then every pair is merged and `b`'s rows move up by one).
  */
 function joinGrids(a: FragGrid, b: FragGrid, contentBottom: number): { split: boolean; mergedInto: Map<WorkCell, WorkCell> } {
   const mergedInto = new Map<WorkCell, WorkCell>();
@@ -1206,7 +1220,7 @@ function joinGrids(a: FragGrid, b: FragGrid, contentBottom: number): { split: bo
   // Split row: some cell's text runs to the bottom of page A with a full (wrapped) last line and
   // continues at the very top of page B; or the borders between the parts are not drawn.
   let split = false;
-  const allPaired = pairs.length === tops.length && pairs.length === bottoms.length;
+  const allPaired = pairs.length > 0 && pairs.length === tops.length && pairs.length === bottoms.length;
   if (allPaired) {
     const openBorders = pairs.every((p) => !b.topDrawn[p.down.col] || !a.bottomDrawn[p.up.col]);
     const textFlows = pairs.some((p) => textContinues(p.up, p.down));

@@ -121,9 +121,9 @@ function checkReportNumbers(ctx: SelfEvalContext): Finding[] {
         );
       }
     }
-    for (const m of text.matchAll(/(?:自评|综合|总)?得分(?:为|是)?(\d+(?:\.\d+)?)分/g)) {
+    for (const m of text.matchAll(/(?:自评总分|自评得分|综合得分|总得分|总分)(?:为|是|达到|达)?(\d+(?:\.\d+)?)分/g)) {
       const v = Number(m[1]);
-      if (doc.total.score !== null && !within(v, doc.total.score, profile.tolerance.total) && /自评|综合|总/.test(m[0])) {
+      if (doc.total.score !== null && !within(v, doc.total.score, profile.tolerance.total)) {
         out.push(
           finding("REPORT_SCORE_MISMATCH", {
             where: whereDoc(ctx, s.heading, `report.sections[${si}].text`),

@@ -1,0 +1,109 @@
+// Checks a draft 自评报告 against the verified data: every number in the text must be one of the
+// document's numbers (or one computed from them by the scorer); report/table contradictions reuse
+// the validator's report rules.
+import type { SelfEvalDoc } from "../domain/document.ts";
+import type { Finding } from "../domain/finding.ts";
+import type { Profile } from "../score/profile.ts";
+import { finding } from "../validate/catalogue.ts";
+import { checkReport } from "../validate/report.ts";
+import { scoreDocument } from "../score/index.ts";
+import { roundHalfUp, sub } from "../score/decimal.ts";
+import { numbersIn, type TextNumber } from "./numbers.ts";
+import { squash } from "../extract/normalize.ts";
+
+export interface DraftSection {
+  heading: string;
+  text: string;
+}
+
+export interface SupportedNumbers {
+  /** Amounts in 万元. */
+  amounts: number[];
+  /** Percentages in points (100 = 100%). */
+  percents: number[];
+  /** Every other number of the data (counts, scores, weights, years, date parts). */
+  others: number[];
+}
+
+function allNumbers(text: string | null | undefined): TextNumber[] {
+  return text ? numbersIn(text) : [];
+}
+
+/** The numbers a draft may use: the table's values, numbers inside its texts, and scorer results. */
+export function supportedNumbers(doc: SelfEvalDoc, profile: Profile): SupportedNumbers {
+  const s: SupportedNumbers = { amounts: [], percents: [], others: [] };
+  const add = (n: TextNumber) => {
+    if (n.kind === "percent") s.percents.push(n.value);
+    else if (n.kind === "amount") s.amounts.push(n.unit === "元" ? n.value / 1e4 : n.unit === "亿元" ? n.value * 1e4 : n.value);
+    else s.others.push(n.value);
+  };
+  for (const row of Object.values(doc.funds)) {
+    for (const v of [row.initial, row.adjusted, row.executed]) if (v !== null) s.amounts.push(v), s.others.push(v);
+    for (const v of [row.weight, row.score]) if (v !== null) s.others.push(v);
+    for (const n of allNumbers(row.rate)) add(n);
+  }
+  const texts = [doc.name, doc.department, doc.implementer, doc.goals.expected, doc.goals.actual];
+  for (const ind of doc.indicators) {
+    texts.push(ind.level3, ind.target, ind.actual, ind.deviation);
+    for (const v of [ind.weight, ind.score]) if (v !== null) s.others.push(v);
+    if (ind.weight !== null && ind.score !== null) s.others.push(sub(ind.weight, ind.score));
+  }
+  for (const t of texts) for (const n of allNumbers(t)) add(n);
+  if (doc.year !== null) s.others.push(doc.year);
+  for (const v of [doc.total.weight, doc.total.score]) if (v !== null) s.others.push(v);
+  const sc = scoreDocument(doc, profile);
+  if (sc.execution.rate !== null) s.percents.push(roundHalfUp(sc.execution.rate * 100, 2));
+  for (const v of [sc.execution.computed, sc.execution.weight, sc.total.sumOfPrinted, sc.total.recomputed]) if (v !== null) s.others.push(v);
+  for (const l of sc.lines) if (l.computed !== null) s.others.push(l.computed);
+  const weights = sc.lines.map((l) => l.weight ?? 0);
+  const scores = sc.lines.map((l) => l.printed ?? 0);
+  s.others.push(weights.reduce((a, b) => a + b, 0), scores.reduce((a, b) => a + b, 0), sc.lines.length, doc.indicators.length);
+  if (doc.total.weight !== null && doc.total.score !== null) s.others.push(sub(doc.total.weight, doc.total.score));
+  return s;
+}
+
+export function isSupported(n: TextNumber, s: SupportedNumbers): boolean {
+  const near = (xs: number[], v: number, tol: number) => xs.some((x) => Math.abs(x - v) <= tol);
+  if (n.kind === "percent") return near(s.percents, n.value, 0.005);
+  if (n.kind === "amount") {
+    const wan = n.unit === "元" ? n.value / 1e4 : n.unit === "亿元" ? n.value * 1e4 : n.value;
+    return near(s.amounts, wan, 0.00005);
+  }
+  return near(s.others, n.value, 1e-9) || near(s.amounts, n.value, 1e-9);
+}
+
+export const REQUIRED_SECTIONS = ["项目基本情况", "绩效评价工作情况", "综合评价情况及评价结论", "项目主要绩效情况分析", "存在的问题", "有关建议"];
+
+/** Findings of a draft: unsupported numbers (with their positions) and report/table contradictions. */
+export function checkDraft(doc: SelfEvalDoc, index: number, sections: DraftSection[], profile: Profile): Finding[] {
+  const out: Finding[] = [];
+  const sup = supportedNumbers(doc, profile);
+  sections.forEach((sec, si) => {
+    for (const part of [{ text: sec.heading, field: `draft.sections[${si}].heading` }, { text: sec.text, field: `draft.sections[${si}].text` }]) {
+      for (const n of numbersIn(part.text)) {
+        if (isSupported(n, sup)) continue;
+        out.push(
+          finding("DRAFT_NUMBER_UNSUPPORTED", {
+            where: { document: index, project: doc.name, label: `${sec.heading}（第 ${n.start + 1} 字起）`, field: part.field, span: [n.start, n.end] },
+            message: `草稿“${sec.heading}”第 ${n.start + 1} 字起的“${n.raw}”在自评表数据中找不到依据。`,
+          }),
+        );
+      }
+    }
+  });
+  for (const name of REQUIRED_SECTIONS) {
+    if (!sections.some((s) => squash(s.heading).includes(name))) {
+      out.push(finding("DRAFT_SECTION_MISSING", { where: { document: index, project: doc.name, label: name, field: "draft.sections" }, message: `草稿缺少“${name}”一节。` }));
+    }
+  }
+  // Report ↔ table rules of the validator, applied to the draft as if it were the report.
+  const asReport: SelfEvalDoc = {
+    ...doc,
+    report: { title: `${doc.name ?? ""}绩效自评报告`, sections: sections.map((s) => ({ heading: s.heading, text: s.text, text_present: squash(s.text) !== "" })) },
+    provenance: { ...doc.provenance, report: { title: null, sections: sections.map((s) => ({ file: "draft", text: s.heading })) } },
+  };
+  for (const f of checkReport({ doc: asReport, index, file: { docs: [asReport], profile }, profile })) {
+    out.push({ ...f, where: { ...f.where, field: f.where.field?.replace(/^report\./, "draft.") ?? "draft" } });
+  }
+  return out;
+}
