@@ -9,10 +9,14 @@ import { checkExtracted, type CheckedFile } from "./check.ts";
 import { getProfile, listProfiles, DEFAULT_PROFILE } from "./score/profile.ts";
 import type { Finding } from "./domain/finding.ts";
 import { fmt } from "./score/decimal.ts";
+import { draftReport, type Draft } from "./draft/index.ts";
+import { LlmError as LlmErrorClass } from "./llm/errors.ts";
+import type { Llm } from "./llm/client.ts";
 
 const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
   jixiao check 文件... [--json] [--profile central-2020]         重新计算得分并逐项核验，列出问题和修改建议
+  jixiao draft 文件... [--template|--llm] [--json]                为每个项目起草自评报告并核对其中的每个数字
   jixiao help                                                   显示本帮助
 
 选项：
@@ -20,9 +24,11 @@ const USAGE = `用法：
                   check：每个文档另带 findings 和 scoring）
   --max-size N    单个文件大小上限（MB，默认 50）
   --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
+  --template      用确定性模板起草（未配置大模型时的默认方式）
+  --llm           用大模型起草（需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
 
 退出码：extract 0 全部读取成功、2 有文件无法读取或参数错误；
-        check 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
+        check、draft 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
 
 export interface CliIO {
   out: (s: string) => void;
@@ -40,11 +46,12 @@ interface Parsed {
   json: boolean;
   maxBytes: number;
   profile: string;
+  drafter: "auto" | "template" | "llm";
 }
 
 function parseArgs(argv: string[]): Parsed | string {
   const [command = "help", ...rest] = argv;
-  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE };
+  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto" };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === "--json") p.json = true;
@@ -56,7 +63,9 @@ function parseArgs(argv: string[]): Parsed | string {
       const v = rest[++i];
       if (!v || !getProfile(v)) return `未知的评分规则：${v ?? "（空）"}；可选：${listProfiles().map((x) => x.name).join("、")}`;
       p.profile = v;
-    } else if (a.startsWith("--")) return `未知选项：${a}`;
+    } else if (a === "--template") p.drafter = "template";
+    else if (a === "--llm") p.drafter = "llm";
+    else if (a.startsWith("--")) return `未知选项：${a}`;
     else p.files.push(a);
   }
   return p;
@@ -129,6 +138,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       if (checked.some((c) => c.error)) return 2;
       return checked.some((c) => c.counts.error > 0) ? 1 : 0;
     }
+    case "draft":
+      return draftCommand(p, io);
     default:
       io.err(`错误：未知命令 ${p.command}\n\n${USAGE}`);
       return 2;
@@ -208,5 +219,78 @@ export function summarizeCheck(c: CheckedFile): string {
       lines.push(`        修改：${f.suggestion ? `建议改为“${f.suggestion.text}”（${f.suggestion.basis}）` : f.fix}`);
     }
   });
+  return lines.join("\n");
+}
+
+async function draftCommand(p: Parsed, io: CliIO): Promise<number> {
+  if (p.files.length === 0) {
+    io.err(`错误：请至少给出一个文件\n\n${USAGE}`);
+    return 2;
+  }
+  const profile = getProfile(p.profile)!;
+  let llm: Llm | null = null;
+  let closeLlm: (() => Promise<void>) | null = null;
+  if (p.drafter !== "template") {
+    // Loaded only when needed: the SDK and the SQLite cache are not part of extract/check.
+    const { llmFromEnv } = await import("./llm/fromEnv.ts");
+    let made;
+    try {
+      made = await llmFromEnv();
+    } catch (e) {
+      io.err(`错误：大模型配置有误：${(e as Error).message}`);
+      return 2;
+    }
+    if (!made && p.drafter === "llm") {
+      io.err("错误：未配置大模型（需要设置 OPENAI_BASE_URL 和 OPENAI_API_KEY，可选 JIXIAO_MODEL）；可改用 --template");
+      return 2;
+    }
+    llm = made?.llm ?? null;
+    closeLlm = made?.close ?? null;
+  }
+  try {
+    const results = await extractFiles(p.files, p.maxBytes);
+    const out: unknown[] = [];
+    let errors = 0;
+    for (const r of results) {
+      if (r.error) {
+        out.push({ file: r.file, documents: [], error: r.error });
+        if (!p.json) io.out(`✗ ${r.error.message}`);
+        continue;
+      }
+      const docs: unknown[] = [];
+      if (!p.json) io.out(`文件：${r.file}`);
+      for (const [i, d] of r.documents.entries()) {
+        if (d.kind !== "自评表") continue;
+        let draft: Draft;
+        try {
+          draft = await draftReport(d, { llm, profile, index: i });
+        } catch (e) {
+          if (e instanceof LlmErrorClass) {
+            io.err(`错误：${r.file} 第 ${i + 1} 个项目起草失败：${e.message}`);
+            return 2;
+          }
+          throw e;
+        }
+        errors += draft.findings.filter((f) => f.severity === "error").length;
+        docs.push({ ...d, draft: { sections: draft.sections, drafter: draft.drafter, prompt_version: draft.promptVersion, usage: draft.usage }, findings: draft.findings });
+        if (!p.json) io.out(summarizeDraft(d.name, draft));
+      }
+      out.push({ file: r.file, documents: docs, error: null });
+    }
+    if (p.json) io.out(JSON.stringify({ files: out }, null, 2));
+    if (results.some((r) => r.error)) return 2;
+    return errors > 0 ? 1 : 0;
+  } finally {
+    await closeLlm?.();
+  }
+}
+
+function summarizeDraft(name: string | null, d: Draft): string {
+  const lines = [``, `【${name ?? "未命名项目"}】${d.drafter === "llm" ? `大模型起草（${d.promptVersion}）` : "模板起草"}`];
+  for (const s of d.sections) lines.push(s.heading, s.text);
+  if (d.findings.length) {
+    lines.push("", "草稿核对：");
+    for (const f of d.findings) lines.push(`  ${SEV[f.severity]} ${f.code}｜${f.message}`);
+  } else lines.push("", "草稿核对：所有数字均与自评表一致。");
   return lines.join("\n");
 }

@@ -1,13 +1,25 @@
 // bytes of one file → FileResult (documents or a typed error). Pure over its input; the CLI and the
 // server do the file and HTTP I/O around it.
 import type { FileResult, PerfDoc } from "./domain/document.ts";
-import { IngestError, type IngestResult } from "./ingest/blocks.ts";
+import { IngestError, type IngestResult, type TableBlock } from "./ingest/blocks.ts";
+import type { Finding } from "./domain/finding.ts";
+import type { Llm } from "./llm/client.ts";
+import { fillWithLlm, unresolvedPaths } from "./extract/llmFallback.ts";
 import { ingest, type IngestOptions } from "./ingest/index.ts";
 import { recognize } from "./extract/index.ts";
 
-export type ExtractOptions = IngestOptions;
+export interface ExtractOptions extends IngestOptions {
+  /** When given, tables the recognizer could not map completely are completed by the LLM (grounded). */
+  llm?: Llm | null;
+}
 
-export async function extractBuffer(data: Uint8Array, file: string, opts: ExtractOptions = {}): Promise<FileResult> {
+export interface LlmFallbackReport {
+  filled: { document: number; path: string }[];
+  findings: Finding[];
+  promptVersion: string | null;
+}
+
+export async function extractBuffer(data: Uint8Array, file: string, opts: ExtractOptions = {}): Promise<FileResult & { llm?: LlmFallbackReport }> {
   let ing: IngestResult;
   try {
     ing = await ingest(data, file, opts);
@@ -30,6 +42,21 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
         message: `${file}：未找到项目支出绩效自评表或绩效目标申报表（需要含“项目名称”“年初预算数”“三级指标”等表头的表格）`,
       },
     };
+  }
+  if (opts.llm) {
+    const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null };
+    for (const [i, d] of documents.entries()) {
+      if (d.kind !== "自评表" || unresolvedPaths(d).length === 0) continue;
+      const t = d.provenance.table?.table;
+      const table = ing.blocks.find((b): b is TableBlock => b.kind === "table" && b.index === t);
+      if (!table) continue;
+      const r = await fillWithLlm(d, i, table, opts.llm);
+      documents[i] = r.doc;
+      report.filled.push(...r.filled.map((path) => ({ document: i, path })));
+      report.findings.push(...r.findings);
+      report.promptVersion = r.promptVersion ?? report.promptVersion;
+    }
+    return { file, format: ing.format, documents, error: null, llm: report };
   }
   return { file, format: ing.format, documents, error: null };
 }

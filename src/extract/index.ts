@@ -27,7 +27,8 @@ export function recognize(blocks: Block[], file: string): PerfDoc[] {
       continue;
     }
     const rows = rowsOf(b);
-    const targetTitle = paras.some((p) => TARGET_TITLE.test(squash(p.text)));
+    // A 申报表 title is a short caption line, not a sentence that mentions the form.
+    const targetTitle = paras.some((p) => squash(p.text).length <= 40 && TARGET_TITLE.test(squash(p.text)) && !/[，。；]/.test(p.text));
     const looksSelf = rows.some((r) => r.cells.some((c) => /三级指标|年初预算|全年执行/.test(c.key))) && !rows.some((r) => r.cells.some((c) => /^(三级目标|目标值)$/.test(c.key)));
     if (targetTitle || (!looksSelf && rows.some((r) => r.cells.some((c) => /^(三级目标|目标值)$/.test(c.key))))) {
       const name = nameFromParagraphs(paras) ?? nameFromRows(rows);
@@ -40,6 +41,8 @@ export function recognize(blocks: Block[], file: string): PerfDoc[] {
       }
     } else {
       // A 自评表 starts at each 项目名称 row; a table without one continues the previous 自评表.
+      // The paragraphs since the last table belong to it, not to a 申报表 before it.
+      if (current?.kind === "target") current.paragraphs = current.paragraphs.filter((p) => !paras.includes(p));
       let before = paras;
       for (const r of rows) {
         const firstCell = r.cells.find((c) => c.key !== "");

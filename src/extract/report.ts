@@ -40,7 +40,7 @@ export function headingNumber(text: string, expected: number): { n: number; titl
 
 /** Finds the report (title + sections) among the paragraphs before a table; null when there is none. */
 export function recognizeReport(paras: ParagraphBlock[], file: string): ReportResult | null {
-  const ti = findLastIndex(paras, (p) => REPORT_TITLE_RE.test(squash(p.text)) && squash(p.text).length <= 80);
+  const ti = findLastIndex(paras, (p) => REPORT_TITLE_RE.test(squash(p.text)) && squash(p.text).length <= 60 && !/[，。；]/.test(p.text) && headingNumber(p.text, 0) === null);
   if (ti < 0) return null;
   const titleP = paras[ti]!;
   const report: Report = { title: squash(titleP.text), sections: [] };
@@ -49,7 +49,7 @@ export function recognizeReport(paras: ParagraphBlock[], file: string): ReportRe
   for (const p of paras.slice(ti + 1)) {
     const key = squash(p.text);
     // The table's own caption ends the report.
-    if (/^附件\d*$/.test(key) || /绩效自评表$|^（\d{4}年度?）$/.test(key)) break;
+    if (/^附件\d*$/.test(key) || (key.length <= 30 && /绩效自评表$/.test(key)) || /^（\d{4}年度?）$/.test(key)) break;
     const h = headingNumber(p.text, report.sections.length + 1);
     if (h && h.n === report.sections.length + 1) {
       if (body) finish(report, body);

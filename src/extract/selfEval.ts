@@ -54,6 +54,9 @@ function emptyFundsProv(): SelfEvalProvenance["funds"]["total"] {
 }
 
 interface RawIndicator {
+  /** Grid row of the table row this indicator was read from. */
+  row: number;
+  table: number;
   level1: RCell | null;
   level2: RCell | null;
   level1Text: string | null;
@@ -133,11 +136,12 @@ export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalD
         fundsHeader = fh;
         continue;
       }
-      if (fundsHeader) {
-        const labelCells = r.cells.filter((c) => c.col < firstCol(fundsHeader!) && c.key !== "");
+      // Funds rows come before the goals block; a goal text that mentions 财政拨款 is not a funds row.
+      if (fundsHeader && !goalsHeader) {
+        const labelCells = r.cells.filter((c) => c.col + c.span <= firstCol(fundsHeader!) && c.key !== "");
         const label = labelCells.map((c) => c.key).join("");
-        const which = FUND_ROW_LABELS.find((x) => x.re.test(label));
-        if (which && !/预期目标/.test(label)) {
+        const which = label.length <= 20 ? FUND_ROW_LABELS.find((x) => x.re.test(label)) : undefined;
+        if (which) {
           readFundsRow(r, fundsHeader, doc.funds[which.key], doc.provenance.funds[which.key], file);
           continue;
         }
@@ -192,6 +196,8 @@ export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalD
     if (l2) level2 = l2;
     // A level-1 label written in the level-2 column (some forms merge the two).
     raw.push({
+      row: r.row,
+      table: r.table.index,
       level1,
       level2,
       level1Text: level1 ? squash(level1.text) : null,
@@ -251,6 +257,35 @@ function groupIndicators(raw: RawIndicator[], file: string): { value: Indicator;
       if (main.f.has("level3")) out.push(build(file, main, main.f.get("level3")!, null, 0, 1));
       i++;
       continue;
+    }
+    // 分值/得分 merged down over the next rows: each of those rows is its own indicator (own name,
+    // target, actual), scored together with this one (the layout our exporter writes).
+    const scoreCell = main.f.get("score")?.[0] ?? main.f.get("weight")?.[0];
+    const span = scoreCell ? scoreCell.cell.rowSpan : 1;
+    if (span > 1) {
+      let j = i + 1;
+      while (j < raw.length && raw[j]!.table === main.table && raw[j]!.row < main.row + span && !raw[j]!.f.has("weight") && !raw[j]!.f.has("score")) j++;
+      // Followers with their own values: one indicator per row. Name-only followers: the packed
+      // form (values stacked in the first row's cells), handled below.
+      const ownValues = raw.slice(i + 1, j).some((x) => x.f.has("target") || x.f.has("actual"));
+      if (j > i + 1 && ownValues) {
+        for (let k = i; k < j; k++) {
+          const r = raw[k]!;
+          const b = build(file, r, r.f.get("level3") ?? [], null, k - i, j - i);
+          if (k > i) {
+            b.value.weight = null;
+            b.value.score = null;
+            b.value.deviation = null;
+          } else {
+            b.value.weight = parseNumber(main.f.get("weight")?.[0]?.text);
+            b.value.score = parseNumber(main.f.get("score")?.[0]?.text);
+            b.value.deviation = joinCells(main.f.get("deviation"));
+          }
+          out.push(b);
+        }
+        i = j;
+        continue;
+      }
     }
     const names: RCell[] = [];
     const mainName = main.f.get("level3");

@@ -107,6 +107,7 @@ export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): Targe
   let level1: RCell | null = null;
   let level2: RCell | null = null;
   let inBudget = false;
+  let budgetCols: [number, number, number] | null = null;
   for (const r of rows) {
     if (isEmptyRow(r)) continue;
     // Inline "label：value" cells and label | value pairs.
@@ -168,7 +169,12 @@ export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): Targe
       continue;
     }
     if (inBudget) {
-      const item = readBudgetItem(r);
+      const item = readBudgetItem(r, budgetCols);
+      if (item && !budgetCols && item.cells.amount && item.cells.unit_price && item.cells.quantity) {
+        // The first complete row fixes the columns: later rows are read by position, so a blank
+        // unit price does not shift the quantity into its place.
+        budgetCols = [item.cells.amount.col, item.cells.unit_price.col, item.cells.quantity.col];
+      }
       if (item) {
         doc.budget_items.push(item.value);
         doc.provenance.budget_items.push({
@@ -214,7 +220,7 @@ function setField(doc: TargetFormDoc, label: string, value: string | null, prov:
 }
 
 /** A 预算分解 row: the item name, then amount, unit price and quantity (the first three numbers after it). */
-function readBudgetItem(r: RRow): { value: BudgetItem; cells: Record<keyof BudgetItem, RCell | null> } | null {
+function readBudgetItem(r: RRow, cols: [number, number, number] | null): { value: BudgetItem; cells: Record<keyof BudgetItem, RCell | null> } | null {
   const cells = r.cells.filter((c) => c.key !== "");
   let nameIdx = -1;
   for (let i = cells.length - 1; i >= 0; i--) {
@@ -226,7 +232,9 @@ function readBudgetItem(r: RRow): { value: BudgetItem; cells: Record<keyof Budge
   if (nameIdx < 0) return null;
   const nums = cells.slice(nameIdx + 1).filter((c) => parseNumber(c.text) !== null);
   if (nums.length === 0) return null;
-  const [a, u, q] = [nums[0] ?? null, nums[1] ?? null, nums[2] ?? null];
+  const at = (col: number) => nums.find((c) => c.col === col) ?? null;
+  const byCol = cols && cols.some((c) => at(c)) ? [at(cols[0]), at(cols[1]), at(cols[2])] : null;
+  const [a, u, q] = byCol ?? [nums[0] ?? null, nums[1] ?? null, nums[2] ?? null];
   const name = cells[nameIdx]!;
   return {
     value: { name: name.text, amount: parseNumber(a?.text), unit_price: parseNumber(u?.text), quantity: parseNumber(q?.text) },
