@@ -233,7 +233,7 @@ function readBudgetItem(r: RRow, cols: [number, number, number] | null): { value
   const nums = cells.slice(nameIdx + 1).filter((c) => parseNumber(c.text) !== null);
   if (nums.length === 0) return null;
   const at = (col: number) => nums.find((c) => c.col === col) ?? null;
-  const byCol = cols && cols.some((c) => at(c)) ? [at(cols[0]), at(cols[1]), at(cols[2])] : null;
+  const byCol: [RCell | null, RCell | null, RCell | null] | null = cols && cols.some((c) => at(c)) ? [at(cols[0]), at(cols[1]), at(cols[2])] : null;
   const [a, u, q] = byCol ?? [nums[0] ?? null, nums[1] ?? null, nums[2] ?? null];
   const name = cells[nameIdx]!;
   return {
