@@ -7,7 +7,7 @@ import type { Profile } from "../score/profile.ts";
 import { finding } from "../validate/catalogue.ts";
 import { checkReport } from "../validate/report.ts";
 import { scoreDocument } from "../score/index.ts";
-import { roundHalfUp, sub } from "../score/decimal.ts";
+import { roundHalfUp, sub, sum } from "../score/decimal.ts";
 import { numbersIn, type TextNumber } from "./numbers.ts";
 import { squash } from "../extract/normalize.ts";
 
@@ -21,8 +21,8 @@ export interface SupportedNumbers {
   amounts: number[];
   /** Percentages in points (100 = 100%). */
   percents: number[];
-  /** Every other number of the data (counts, scores, weights, years, date parts). */
-  others: number[];
+  /** Every other number of the data with its unit (null: a computed or unit-less figure). */
+  others: { v: number; unit: string | null }[];
 }
 
 function allNumbers(text: string | null | undefined): TextNumber[] {
@@ -32,33 +32,39 @@ function allNumbers(text: string | null | undefined): TextNumber[] {
 /** The numbers a draft may use: the table's values, numbers inside its texts, and scorer results. */
 export function supportedNumbers(doc: SelfEvalDoc, profile: Profile): SupportedNumbers {
   const s: SupportedNumbers = { amounts: [], percents: [], others: [] };
+  const other = (v: number, unit: string | null = null) => s.others.push({ v, unit });
+  const score = (v: number) => other(v, "分");
   const add = (n: TextNumber) => {
     if (n.kind === "percent") s.percents.push(n.value);
     else if (n.kind === "amount") s.amounts.push(n.unit === "元" ? n.value / 1e4 : n.unit === "亿元" ? n.value * 1e4 : n.value);
-    else s.others.push(n.value);
+    else other(n.value, n.unit);
   };
   for (const row of Object.values(doc.funds)) {
-    for (const v of [row.initial, row.adjusted, row.executed]) if (v !== null) s.amounts.push(v), s.others.push(v);
-    for (const v of [row.weight, row.score]) if (v !== null) s.others.push(v);
+    for (const v of [row.initial, row.adjusted, row.executed]) if (v !== null) s.amounts.push(v), other(v, "万元");
+    for (const v of [row.weight, row.score]) if (v !== null) score(v);
     for (const n of allNumbers(row.rate)) add(n);
   }
   const texts = [doc.name, doc.department, doc.implementer, doc.goals.expected, doc.goals.actual];
   for (const ind of doc.indicators) {
     texts.push(ind.level3, ind.target, ind.actual, ind.deviation);
-    for (const v of [ind.weight, ind.score]) if (v !== null) s.others.push(v);
-    if (ind.weight !== null && ind.score !== null) s.others.push(sub(ind.weight, ind.score));
+    for (const v of [ind.weight, ind.score]) if (v !== null) score(v);
+    if (ind.weight !== null && ind.score !== null) score(sub(ind.weight, ind.score));
   }
   for (const t of texts) for (const n of allNumbers(t)) add(n);
-  if (doc.year !== null) s.others.push(doc.year);
-  for (const v of [doc.total.weight, doc.total.score]) if (v !== null) s.others.push(v);
+  if (doc.year !== null) other(doc.year, "年"), other(doc.year, "年度");
+  for (const v of [doc.total.weight, doc.total.score]) if (v !== null) score(v);
   const sc = scoreDocument(doc, profile);
   if (sc.execution.rate !== null) s.percents.push(roundHalfUp(sc.execution.rate * 100, 2));
-  for (const v of [sc.execution.computed, sc.execution.weight, sc.total.sumOfPrinted, sc.total.recomputed]) if (v !== null) s.others.push(v);
-  for (const l of sc.lines) if (l.computed !== null) s.others.push(l.computed);
+  for (const v of [sc.execution.computed, sc.execution.weight, sc.total.sumOfPrinted, sc.total.recomputed]) if (v !== null) score(v);
+  for (const l of sc.lines) if (l.computed !== null) score(l.computed);
   const weights = sc.lines.map((l) => l.weight ?? 0);
   const scores = sc.lines.map((l) => l.printed ?? 0);
-  s.others.push(weights.reduce((a, b) => a + b, 0), scores.reduce((a, b) => a + b, 0), sc.lines.length, doc.indicators.length);
-  if (doc.total.weight !== null && doc.total.score !== null) s.others.push(sub(doc.total.weight, doc.total.score));
+  score(sum(weights));
+  score(sum(scores));
+  score(sub(sc.total.sumOfPrinted, doc.funds.total.score ?? 0));
+  other(sc.lines.length);
+  other(doc.indicators.length);
+  if (doc.total.weight !== null && doc.total.score !== null) score(sub(doc.total.weight, doc.total.score));
   return s;
 }
 
@@ -69,7 +75,14 @@ export function isSupported(n: TextNumber, s: SupportedNumbers): boolean {
     const wan = n.unit === "元" ? n.value / 1e4 : n.unit === "亿元" ? n.value * 1e4 : n.value;
     return near(s.amounts, wan, 0.00005);
   }
-  return near(s.others, n.value, 1e-9) || near(s.amounts, n.value, 1e-9);
+  // A count or score matches a data number with the same unit, or a unit-less one; a bare number
+  // (no unit in the text) matches any data number. "12场" is not supported by "12月31日".
+  return s.others.some((o) => Math.abs(o.v - n.value) <= 1e-9 && (n.unit === null || o.unit === null || o.unit === n.unit || sameUnit(o.unit, n.unit)));
+}
+
+const UNIT_CLASSES = [["个", "项", "名", "人"], ["年", "年度"], ["次", "人次"]];
+function sameUnit(a: string, b: string): boolean {
+  return UNIT_CLASSES.some((c) => c.includes(a) && c.includes(b));
 }
 
 export const REQUIRED_SECTIONS = ["项目基本情况", "绩效评价工作情况", "综合评价情况及评价结论", "项目主要绩效情况分析", "存在的问题", "有关建议"];

@@ -6,34 +6,52 @@ import type { Profile } from "../score/profile.ts";
 import { scoreDocument } from "../score/index.ts";
 import { pct } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
+import { isPlaceholder } from "../extract/normalize.ts";
 
 export function draftData(doc: SelfEvalDoc, profile: Profile): string {
   const sc = scoreDocument(doc, profile);
   const f = doc.funds;
   const row = (r: typeof f.total) => [r.initial, r.adjusted, r.executed];
-  const data = {
-    项目名称: doc.name,
-    主管部门: doc.department,
-    实施单位: doc.implementer,
+  const sources: Record<string, (number | null)[]> = {};
+  for (const [k, label] of [["fiscal", "当年财政拨款"], ["carryover", "上年结转资金"], ["other", "其他资金"]] as const) {
+    if (row(f[k]).some((v) => v !== null && v !== 0)) sources[label] = row(f[k]);
+  }
+  // Short keys and arrays: the whole prompt must stay under 20% of the naive whole-file prompt.
+  const data: Record<string, unknown> = {
+    项目: doc.name,
+    主管: doc.department,
+    实施: doc.implementer === doc.department ? null : doc.implementer,
     年度: doc.year,
-    单位: doc.unit ?? "万元",
-    资金: { 说明: "[年初预算数, 全年预算数, 全年执行数]", 合计: row(f.total), 当年财政拨款: row(f.fiscal), 上年结转资金: row(f.carryover), 其他资金: row(f.other) },
-    执行率: sc.execution.rate === null ? "无法计算（全年预算数为0或空）" : pct(sc.execution.rate),
-    执行率得分: [f.total.score, f.total.weight],
-    年度总体目标: { 预期: doc.goals.expected, 实际: doc.goals.actual },
-    指标: doc.indicators.map((i) => [i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score, i.deviation]),
-    指标列: ["一级", "二级", "三级", "指标值", "完成值", "分值", "得分", "偏差原因"],
+    "资金(万元)[年初,全年预算,全年执行]": { 合计: row(f.total), ...sources },
+    执行率: sc.execution.rate === null ? "无法计算" : pct(sc.execution.rate),
+    执行率得分: f.total.score,
+    目标: doc.goals.expected,
+    完成: doc.goals.actual,
+    "指标[二级(空=同上),三级,指标值,完成值,分值,得分,偏差原因]": doc.indicators.map((i, k) =>
+      trimNulls([k > 0 && doc.indicators[k - 1]!.level2 === i.level2 ? "" : (i.level2 ?? "").replace(/指标$/, ""), i.level3, i.target, i.actual, i.weight, i.score, isPlaceholder(i.deviation) ? null : i.deviation]),
+    ),
     总分: doc.total.score,
     各项得分合计: sc.total.sumOfPrinted,
     等级: doc.total.score !== null ? gradeOf(doc.total.score, profile) : null,
   };
+  for (const k of Object.keys(data)) if (data[k] === null || data[k] === undefined) delete data[k];
   return JSON.stringify(data);
 }
 
+function trimNulls<T>(xs: (T | null)[]): (T | null)[] {
+  let n = xs.length;
+  while (n > 0 && xs[n - 1] === null) n--;
+  return xs.slice(0, n);
+}
+
 /** Last year's report as a style example, shortened: headings plus the start of each section. */
-export function styleExample(doc: SelfEvalDoc | undefined, maxPerSection = 60): string {
+export function styleExample(doc: SelfEvalDoc | undefined, maxPerSection = 16): string {
   if (!doc?.report) return "";
-  return doc.report.sections.map((s) => `${s.heading}\n${s.text.replace(/\s+/g, "").slice(0, maxPerSection)}…`).join("\n");
+  // The opening words of each section show the register; the headings are already in the prompt.
+  return doc.report.sections
+    .filter((s) => s.text_present)
+    .map((s) => `${s.heading.slice(0, 2)}${s.text.replace(/\s+/g, "").slice(0, maxPerSection)}…`)
+    .join("\n");
 }
 
 /** Rough token count used for prompt budgets: one token per CJK character, one per 4 other characters. */

@@ -55,7 +55,7 @@ export async function draftReport(doc: SelfEvalDoc, opts: DraftOptions): Promise
   opts.onEvent?.({ type: "progress", message: `正在请大模型（${opts.llm.model}）起草六个部分…` });
   const r = await opts.llm.structured({
     prompt: "draft-report",
-    vars: { data: draftData(doc, opts.profile), outline: OUTLINE, style_example: styleExample(opts.history?.[0] ?? doc) },
+    vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) },
     schema: DraftSectionsSchema,
     schemaName: "draft_report",
   });
@@ -77,7 +77,8 @@ export async function reviseSection(doc: SelfEvalDoc, draft: Draft, sectionIndex
     opts.onEvent?.({ type: "progress", message: `正在修改“${current.heading}”…` });
     const r = await opts.llm.structured({
       prompt: "draft-section",
-      vars: { data: draftData(doc, opts.profile), outline: OUTLINE, heading: current.heading, current_text: current.text, request, style_example: styleExample(opts.history?.[0] ?? doc) },
+      version: "2",
+      vars: { data: draftData(doc, opts.profile), outline: OUTLINE, heading: current.heading, current: current.text, request, example: styleExample(opts.history?.[0] ?? doc) },
       schema: DraftSectionSchema,
       schemaName: "draft_section",
     });
