@@ -17,6 +17,7 @@ const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
   jixiao check 文件... [--json] [--profile central-2020]         重新计算得分并逐项核验，列出问题和修改建议
   jixiao draft 文件... [--template|--llm] [--json]                为每个项目起草自评报告并核对其中的每个数字
+  jixiao serve                                                  启动网页版（HOST、PORT、JIXIAO_DATA_DIR、JIXIAO_TOKEN 可配置）
   jixiao help                                                   显示本帮助
 
 选项：
@@ -140,6 +141,18 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     }
     case "draft":
       return draftCommand(p, io);
+    case "serve": {
+      // The server keeps the process alive; this returns once it listens.
+      const { serve } = await import("../server/main.ts");
+      try {
+        await serve();
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        io.err(`错误：无法启动服务：${code === "EADDRINUSE" ? "端口已被占用（可用 PORT=8788 npm start 换一个端口）" : (e as Error).message}`);
+        return 2;
+      }
+      return 0;
+    }
     default:
       io.err(`错误：未知命令 ${p.command}\n\n${USAGE}`);
       return 2;

@@ -1,0 +1,480 @@
+// The HTTP API and the web page. Routes translate HTTP ↔ domain calls (extract, check, edit,
+// suggest, draft, export) and the store; the rules live in src/.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { streamSSE } from "hono/streaming";
+import type { PerfDoc, SelfEvalDoc } from "../src/domain/document.ts";
+import { applyEdit, readField } from "../src/domain/edit.ts";
+import type { Finding } from "../src/domain/finding.ts";
+import { draftReport, reviseSection, sectionFromRequest, checkDraft, type DraftEvent } from "../src/draft/index.ts";
+import type { Llm } from "../src/llm/client.ts";
+import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
+import { extractBuffer } from "../src/pipeline.ts";
+import { defaultProfile, type Profile } from "../src/score/profile.ts";
+import type { Override, Store, StoredDocument } from "../src/store/index.ts";
+import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./errors.ts";
+import { contentDisposition, sanitizeFileName, userFromHeader } from "./names.ts";
+import { openApiDocument } from "./openapi.ts";
+import * as S from "./schemas.ts";
+import { documentSummaries, documentView, draftView, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
+import { CSP, appBundle, staticFile } from "./web.ts";
+
+export interface AppDeps {
+  store: Store;
+  llm: Llm | null;
+  dataDir: string;
+  /** When set, every /api route except /api/health needs `Authorization: Bearer <token>` (or ?token= on GET). */
+  token?: string;
+  /** Largest upload request, in bytes (default 50 MB). */
+  maxUploadBytes?: number;
+  profile?: Profile;
+  /** One line per request and per unexpected error; never document contents, tokens or keys. */
+  log?: (line: string) => void;
+}
+
+export const NO_LLM_NOTICE = "未配置大模型：使用模板起草，建议由确定性规则生成";
+/** A written override reason has at least this many characters (whitespace ignored). */
+export const MIN_REASON_CHARS = 4;
+/** Room for multipart boundaries and part headers above the file bytes themselves. */
+const MULTIPART_SLACK = 256 * 1024;
+
+const MIME = {
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  json: "application/json; charset=utf-8",
+} as const;
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+const idOf = (c: Context, what: string) => parseOr400(S.IdParam, c.req.param("id"), `${what}编号`);
+const userOf = (c: Context) => userFromHeader(c.req.header("x-user"));
+
+/** The real export modules are loaded on first use (docx/exceljs are heavy); absent → 501. */
+async function loadModule<T>(what: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url|Does the file exist/.test(msg)) {
+      throw new ApiError(501, "NOT_AVAILABLE", `${what}功能尚未安装（缺少模块）`);
+    }
+    throw e;
+  }
+}
+
+type ExportFormat = "docx" | "xlsx" | "json";
+
+async function exportBytes(format: ExportFormat, docs: PerfDoc[], drafts: Map<number, { sections: { heading: string; text: string }[] }>): Promise<Uint8Array | string> {
+  if (format === "json") {
+    const m = await loadModule("JSON 导出", () => import("../src/export/json.ts"));
+    return m.exportJson(docs);
+  }
+  if (format === "xlsx") {
+    const m = await loadModule("Excel 导出", () => import("../src/export/xlsx.ts"));
+    return m.exportXlsx(docs);
+  }
+  const m = await loadModule("Word 导出", () => import("../src/export/docx.ts"));
+  return m.exportDocx(docs, { drafts });
+}
+
+/** Overrides for every remaining error finding, or the findings still lacking a written reason. */
+function resolveOverrides(findings: S.FindingView[], given: { findingId: string; reason: string }[]): { overrides: Override[]; missing: S.FindingView[] } {
+  const overrides: Override[] = [];
+  const missing: S.FindingView[] = [];
+  for (const f of findings) {
+    if (f.severity !== "error") continue;
+    const o = given.find((g) => g.findingId === f.id);
+    const reason = o?.reason.trim() ?? "";
+    if (reason.replace(/\s+/g, "").length >= MIN_REASON_CHARS) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
+    else missing.push(f);
+  }
+  return { overrides, missing };
+}
+
+function unresolved(missing: S.FindingView[]): ApiError {
+  return new ApiError(
+    409,
+    "UNRESOLVED_ERRORS",
+    `还有 ${missing.length} 个错误级问题未处理：请先修改，或逐条写明不修改的理由（每条至少 ${MIN_REASON_CHARS} 个字）`,
+    { findings: missing },
+  );
+}
+
+/** An exception inside a stream → the `error` event's code and Chinese message. */
+function streamError(e: unknown, log: (s: string) => void): { code: string; message: string } {
+  if (e instanceof ApiError) return { code: e.code, message: e.message };
+  const err = e as { name?: string; code?: unknown; message?: unknown };
+  if (err?.name === "LlmError" && typeof err.code === "string" && typeof err.message === "string") return { code: err.code, message: err.message };
+  if (e instanceof RangeError) return { code: "BAD_SECTION", message: e.message };
+  log(`error draft-stream ${err?.name ?? typeof e}`);
+  return { code: "INTERNAL", message: "起草失败：服务器内部错误，请稍后重试" };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { store, llm } = deps;
+  const profile = deps.profile ?? defaultProfile();
+  const maxUpload = deps.maxUploadBytes ?? DEFAULT_MAX_BYTES;
+  const log = deps.log ?? ((line: string) => process.stdout.write(line + "\n"));
+  const token = deps.token?.trim() || undefined;
+  const ctx: ViewContext = { store, profile };
+  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+
+  const app = new Hono();
+
+  // Method, path (never the query string: it may hold ?token=), status and time. No bodies.
+  app.use("*", async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    log(`${new Date().toISOString()} ${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - t0)}ms`);
+  });
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+  });
+
+  app.use("/api/*", async (c, next) => {
+    if (!token || c.req.path === "/api/health") return next();
+    const auth = c.req.header("authorization");
+    let given = auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, "").trim() : undefined;
+    if (given === undefined && c.req.method === "GET") given = c.req.query("token");
+    if (given === undefined || !sameSecret(given, token)) {
+      return c.json({ code: "UNAUTHORIZED", message: "需要访问令牌：请求头加 Authorization: Bearer <令牌>，下载链接可加 ?token=<令牌>" }, 401);
+    }
+    return next();
+  });
+
+  app.onError((e, c) => errorResponse(c, e, log));
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/") ? c.json({ code: "NOT_FOUND", message: `接口不存在：${c.req.method} ${c.req.path}` }, 404) : c.text("页面不存在", 404),
+  );
+
+  // ── the web page ─────────────────────────────────────────────────────────────────────────
+  app.get("/", async (c) => {
+    c.header("Content-Security-Policy", CSP);
+    c.header("Cache-Control", "no-cache");
+    return c.html(await staticFile("index.html"));
+  });
+  app.get("/app.js", async (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    return c.body(await appBundle());
+  });
+  app.get("/style.css", async (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    return c.body(await staticFile("style.css"));
+  });
+
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+
+  // ── system ───────────────────────────────────────────────────────────────────────────────
+  app.get("/api/health", async (c) =>
+    c.json({
+      ok: true,
+      schemaVersion: await store.schemaVersion(),
+      llm: { configured: llm !== null, model: llm?.model ?? null },
+      drafter: llm ? "llm" : "template",
+      notice: llm ? null : NO_LLM_NOTICE,
+      maxUploadBytes: maxUpload,
+      tokenRequired: token !== undefined,
+    } satisfies S.HealthView),
+  );
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+
+  // ── workspaces ───────────────────────────────────────────────────────────────────────────
+  app.get("/api/workspaces", async (c) => c.json({ workspaces: await store.listWorkspaces() }));
+
+  app.post("/api/workspaces", async (c) => {
+    const body = parseOr400(S.CreateWorkspaceBody, await jsonBody(c));
+    return c.json(await store.createWorkspace(body.name, userOf(c)), 201);
+  });
+
+  const filesOf = async (workspaceId: number) => {
+    const files = await store.listFiles(workspaceId);
+    const docs = await documentSummaries(store, files, profile);
+    return files.map((f) => ({ ...f, documents: docs.get(f.id) ?? [] }));
+  };
+
+  app.get("/api/workspaces/:id", async (c) => {
+    const id = idOf(c, "工作区");
+    const workspace = await store.getWorkspace(id);
+    if (!workspace) throw notFound(`工作区 ${id} `);
+    return c.json({ workspace, files: await filesOf(id) });
+  });
+
+  app.patch("/api/workspaces/:id", async (c) => {
+    const id = idOf(c, "工作区");
+    const body = parseOr400(S.RenameWorkspaceBody, await jsonBody(c));
+    const ws = await store.renameWorkspace(id, body.name, userOf(c));
+    if (!ws) throw notFound(`工作区 ${id} `);
+    return c.json(ws);
+  });
+
+  app.delete("/api/workspaces/:id", async (c) => {
+    const id = idOf(c, "工作区");
+    if (!(await store.deleteWorkspace(id, userOf(c)))) throw notFound(`工作区 ${id} `);
+    return c.json({ deleted: true });
+  });
+
+  app.get("/api/workspaces/:id/files", async (c) => {
+    const id = idOf(c, "工作区");
+    if (!(await store.getWorkspace(id))) throw notFound(`工作区 ${id} `);
+    return c.json({ files: await filesOf(id) });
+  });
+
+  app.get("/api/workspaces/:id/documents", async (c) => {
+    const id = idOf(c, "工作区");
+    if (!(await store.getWorkspace(id))) throw notFound(`工作区 ${id} `);
+    return c.json({ documents: (await filesOf(id)).flatMap((f) => f.documents) });
+  });
+
+  // ── upload ───────────────────────────────────────────────────────────────────────────────
+  app.post(
+    "/api/workspaces/:id/files",
+    bodyLimit({
+      maxSize: maxUpload + MULTIPART_SLACK,
+      onError: (c) => c.json({ code: "TOO_LARGE", message: `上传内容超过上限 ${mb(maxUpload)}：请把大文件单独上传，或压缩后再试` }, 413),
+    }),
+    async (c) => {
+      const wsId = idOf(c, "工作区");
+      if (!(await store.getWorkspace(wsId))) throw notFound(`工作区 ${wsId} `);
+      if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+        throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "请用 multipart/form-data 上传文件（字段名 files）");
+      }
+      let form: Record<string, unknown>;
+      try {
+        form = await c.req.parseBody({ all: true });
+      } catch {
+        throw new ApiError(400, "BAD_MULTIPART", "上传内容无法解析：multipart 格式不正确");
+      }
+      const files = Object.values(form)
+        .flat()
+        .filter((v): v is File => v instanceof File);
+      if (files.length === 0) throw new ApiError(400, "NO_FILES", "没有收到文件：请至少选择一个文件（字段名 files）");
+      const user = userOf(c);
+      const results: unknown[] = [];
+      // One file at a time: each is its own transaction, and a bad file only fails itself.
+      for (const f of files) {
+        const name = sanitizeFileName(f.name);
+        if (f.size > maxUpload) {
+          results.push({ name, size: f.size, stored: false, error: { code: "TOO_LARGE", message: `${name}：文件大小 ${mb(f.size)} 超过上限 ${mb(maxUpload)}` } });
+          continue;
+        }
+        const bytes = new Uint8Array(await f.arrayBuffer());
+        const sha256 = createHash("sha256").update(bytes).digest("hex");
+        const r = await extractBuffer(bytes, name, { maxBytes: maxUpload });
+        const saved = await store.addFile({ workspaceId: wsId, name, bytes, sha256, format: r.format, error: r.error, documents: r.documents, user });
+        const summaries = await documentSummaries(store, [saved.file], profile);
+        results.push({ ...saved.file, documents: summaries.get(saved.file.id) ?? [] });
+      }
+      return c.json({ files: results });
+    },
+  );
+
+  app.get("/api/files/:id/content", async (c) => {
+    const id = idOf(c, "文件");
+    const file = await store.getFile(id);
+    const bytes = file ? await store.getFileContent(id) : null;
+    if (!file || !bytes) throw notFound(`文件 ${id} `);
+    c.header("Content-Type", "application/octet-stream");
+    c.header("Content-Disposition", contentDisposition(file.name));
+    return c.body(bytes as Uint8Array<ArrayBuffer>);
+  });
+
+  // ── documents ────────────────────────────────────────────────────────────────────────────
+  app.get("/api/documents/:id", async (c) => c.json(await documentView(ctx, await loadDocument(store, idOf(c, "文档")))));
+
+  /** applyEdit → new version (one transaction) → re-check; the answer carries findings and scores. */
+  async function edit(c: Context, row: StoredDocument, field: string, value: string | number | null, source: "edit" | "suggestion", baseVersion?: number) {
+    if (baseVersion !== undefined && baseVersion !== row.version) {
+      throw new ApiError(409, "VERSION_CONFLICT", `文档已被修改（当前第 ${row.version} 版，本次修改基于第 ${baseVersion} 版），请刷新后重试`);
+    }
+    const data = applyEdit(row.data, field, value);
+    const oldValue = readField(row.data, field) ?? null;
+    const newValue = readField(data, field) ?? null;
+    const saved = await store.saveEdit({ documentId: row.id, baseVersion: row.version, source, field, oldValue, newValue, data, user: userOf(c) });
+    const view = await documentView(ctx, saved);
+    return c.json({ ...view, edit: { field, oldValue, newValue, version: saved.version } });
+  }
+
+  app.patch("/api/documents/:id", async (c) => {
+    const id = idOf(c, "文档");
+    const body = parseOr400(S.EditBody, await jsonBody(c));
+    const row = await loadDocument(store, id);
+    return edit(c, row, body.field, body.value, "edit", body.baseVersion);
+  });
+
+  app.post("/api/documents/:id/apply-suggestion", async (c) => {
+    const id = idOf(c, "文档");
+    const body = parseOr400(S.ApplySuggestionBody, await jsonBody(c));
+    const row = await loadDocument(store, id);
+    const view = await documentView(ctx, row);
+    let suggestion: S.FindingView["suggestion"] = null;
+    if (body.findingId !== undefined || body.code !== undefined) {
+      const f = view.findings.find((x) =>
+        body.findingId !== undefined ? x.id === body.findingId : x.code === body.code && (body.field === undefined || x.where.field === body.field),
+      );
+      if (!f) throw new ApiError(404, "FINDING_NOT_FOUND", "找不到该问题：文档可能已修改，请刷新");
+      suggestion = f.suggestion;
+    } else {
+      suggestion = view.suggestions.find((s) => s.field === body.field)?.suggestion ?? null;
+    }
+    if (!suggestion || suggestion.field === undefined || suggestion.value === undefined) {
+      throw new ApiError(422, "NO_SUGGESTION", "该问题没有可一键应用的建议，请按修改提示手工修改");
+    }
+    return edit(c, row, suggestion.field, suggestion.value, "suggestion", body.baseVersion);
+  });
+
+  app.get("/api/documents/:id/versions", async (c) => {
+    const row = await loadDocument(store, idOf(c, "文档"));
+    return c.json({ versions: await store.listVersions(row.id) });
+  });
+
+  app.get("/api/documents/:id/audit", async (c) => {
+    const row = await loadDocument(store, idOf(c, "文档"));
+    return c.json({ entries: await store.listAudit({ documentId: row.id }) });
+  });
+
+  app.post("/api/documents/:id/accept", async (c) => {
+    const id = idOf(c, "文档");
+    const body = parseOr400(S.AcceptBody, await jsonBody(c));
+    const row = await loadDocument(store, id);
+    if (body.version !== undefined && body.version !== row.version) {
+      throw new ApiError(409, "VERSION_CONFLICT", `文档已被修改（当前第 ${row.version} 版），请复核后再确认`);
+    }
+    const view = await documentView(ctx, row);
+    const { overrides, missing } = resolveOverrides(view.findings, body.overrides);
+    if (missing.length) throw unresolved(missing);
+    const saved = await store.acceptDocument({ documentId: id, version: row.version, overrides, user: userOf(c) });
+    return c.json(await documentView(ctx, saved));
+  });
+
+  // ── exports ──────────────────────────────────────────────────────────────────────────────
+  async function sendExport(c: Context, format: ExportFormat, rows: StoredDocument[], baseName: string) {
+    const drafts = new Map<number, { sections: { heading: string; text: string }[] }>();
+    for (const [i, r] of rows.entries()) {
+      const d = r.kind === "自评表" ? await store.currentDraft(r.id) : null;
+      if (d) drafts.set(i, { sections: d.sections });
+    }
+    const out = await exportBytes(format, rows.map((r) => r.data), drafts);
+    c.header("Content-Type", MIME[format]);
+    c.header("Content-Disposition", contentDisposition(`${baseName}.${format}`));
+    c.header("Cache-Control", "no-store");
+    return c.body(typeof out === "string" ? out : (out as Uint8Array<ArrayBuffer>));
+  }
+
+  app.get("/api/documents/:id/export", async (c) => {
+    const id = idOf(c, "文档");
+    const { format } = parseOr400(S.ExportQuery, { format: c.req.query("format") }, "导出参数");
+    const row = await loadDocument(store, id);
+    const base = `${row.data.name ?? "绩效自评"}${row.data.year ? `（${row.data.year}年度）` : ""}${row.kind === "自评表" ? "自评表" : "绩效目标申报表"}`;
+    return sendExport(c, format, [row], base);
+  });
+
+  app.get("/api/workspaces/:id/export", async (c) => {
+    const id = idOf(c, "工作区");
+    const { format } = parseOr400(S.ExportQuery, { format: c.req.query("format") }, "导出参数");
+    const ws = await store.getWorkspace(id);
+    if (!ws) throw notFound(`工作区 ${id} `);
+    const rows = await store.listDocuments(id);
+    if (rows.length === 0) throw new ApiError(422, "NOTHING_TO_EXPORT", "该工作区还没有识别出任何文档，无可导出");
+    return sendExport(c, format, rows, ws.name);
+  });
+
+  // ── drafts (SSE) ─────────────────────────────────────────────────────────────────────────
+  /** Runs `work` inside an SSE response; events are written in order; a failure becomes an `error` event. */
+  function sse(c: Context, work: (emit: (e: { type: string } & Record<string, unknown>) => void) => Promise<void>) {
+    return streamSSE(c, async (stream) => {
+      let seq = 0;
+      let chain: Promise<void> = Promise.resolve();
+      const emit = (e: { type: string } & Record<string, unknown>) => {
+        chain = chain.then(() => stream.writeSSE({ event: e.type, data: JSON.stringify(e), id: String(++seq) })).catch(() => undefined);
+      };
+      try {
+        await work(emit);
+      } catch (e) {
+        emit({ type: "error", ...streamError(e, log) });
+      }
+      await chain;
+    });
+  }
+
+  const forward = (emit: (e: { type: string } & Record<string, unknown>) => void) => (e: DraftEvent) => {
+    // The drafter's own `done` carries an unsaved draft; ours follows once it is stored.
+    if (e.type !== "done") emit(e);
+  };
+
+  /** A draft's findings as of the table now: an edit since drafting may make a number unsupported (or supported). */
+  const recheck = (row: StoredDocument, d: { sections: { heading: string; text: string }[]; findings: Finding[] }) =>
+    row.data.kind === "自评表" ? checkDraft(row.data, row.index, d.sections, profile) : d.findings;
+
+  app.get("/api/documents/:id/drafts", async (c) => {
+    const row = await loadDocument(store, idOf(c, "文档"));
+    return c.json({ drafts: (await store.listDrafts(row.id)).map((d) => draftView(d, recheck(row, d))) });
+  });
+
+  app.post("/api/documents/:id/drafts", async (c) => {
+    const id = idOf(c, "文档");
+    const body = parseOr400(S.DraftBody, await jsonBody(c));
+    const row = await loadDocument(store, id);
+    if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "绩效目标申报表没有自评报告，不能起草；请打开自评表");
+    const doc: SelfEvalDoc = row.data;
+    const history = await historyOf(store, row);
+    const user = userOf(c);
+    return sse(c, async (emit) => {
+      const draft = await draftReport(doc, { llm, profile, index: row.index, history, onEvent: forward(emit) });
+      const saved = await store.addDraft({ documentId: row.id, documentVersion: row.version, parentId: null, request: body.request ?? null, draft, user });
+      emit({ type: "done", draft: draftView(saved) });
+    });
+  });
+
+  app.get("/api/drafts/:id", async (c) => {
+    const id = idOf(c, "草稿");
+    const d = await store.getDraft(id);
+    if (!d) throw notFound(`草稿 ${id} `);
+    return c.json(draftView(d, recheck(await loadDocument(store, d.documentId), d)));
+  });
+
+  app.post("/api/drafts/:id/revise", async (c) => {
+    const id = idOf(c, "草稿");
+    const body = parseOr400(S.ReviseBody, await jsonBody(c));
+    const prev = await store.getDraft(id);
+    if (!prev) throw notFound(`草稿 ${id} `);
+    const section = body.section ?? sectionFromRequest(body.request);
+    if (section === null) throw new ApiError(422, "SECTION_REQUIRED", "请指明要修改哪一部分，例如“第五部分写具体些”");
+    if (section >= prev.sections.length) throw new ApiError(422, "BAD_SECTION", `草稿只有 ${prev.sections.length} 个部分，没有第 ${section + 1} 部分`);
+    const row = await loadDocument(store, prev.documentId);
+    if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "该草稿所属文档不是自评表");
+    const doc: SelfEvalDoc = row.data;
+    const history = await historyOf(store, row);
+    const user = userOf(c);
+    return sse(c, async (emit) => {
+      const draft = await reviseSection(doc, prev, section, body.request, { llm, profile, index: row.index, history, onEvent: forward(emit) });
+      const saved = await store.addDraft({ documentId: row.id, documentVersion: row.version, parentId: prev.id, request: body.request, draft, user });
+      emit({ type: "done", draft: draftView(saved) });
+    });
+  });
+
+  app.post("/api/drafts/:id/accept", async (c) => {
+    const id = idOf(c, "草稿");
+    const body = parseOr400(S.AcceptBody, await jsonBody(c));
+    const d = await store.getDraft(id);
+    if (!d) throw notFound(`草稿 ${id} `);
+    const row = await loadDocument(store, d.documentId);
+    if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "该草稿所属文档不是自评表");
+    const findings = recheck(row, d);
+    const { overrides, missing } = resolveOverrides(withIds(findings), body.overrides);
+    if (missing.length) throw unresolved(missing);
+    const saved = await store.acceptDraft({ draftId: id, overrides, user: userOf(c) });
+    return c.json(draftView(saved, findings));
+  });
+
+  return app;
+}

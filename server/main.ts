@@ -1,0 +1,91 @@
+// `jixiao serve` / `npm start`: opens the store, configures the LLM (or none), builds the web bundle
+// and listens on HOST:PORT (default 127.0.0.1:8787). Also runnable as `node --import tsx server/main.ts`.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { AddressInfo } from "node:net";
+import { serve as honoServe } from "@hono/node-server";
+import { LlmCache } from "../src/llm/cache.ts";
+import { createLlm, type Llm } from "../src/llm/client.ts";
+import { llmConfigFromEnv } from "../src/llm/config.ts";
+import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
+import { Store, dataDirFromEnv } from "../src/store/index.ts";
+import { NO_LLM_NOTICE, createApp } from "./app.ts";
+import { appBundle } from "./web.ts";
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  token?: string;
+  maxUploadBytes?: number;
+  /** Where log lines go (default stdout). */
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Close cleanly on SIGINT/SIGTERM (default true; tests pass false). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the web app. Options default to the environment: HOST, PORT, JIXIAO_DATA_DIR, JIXIAO_TOKEN, JIXIAO_MAX_UPLOAD_MB. */
+export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => process.stdout.write(line + "\n"));
+  const host = opts.host ?? env.HOST?.trim() ?? "127.0.0.1";
+  const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 应为 0–65535 的整数，当前为“${env.PORT}”`);
+  const dataDir = opts.dataDir ?? dataDirFromEnv(env);
+  const token = opts.token ?? (env.JIXIAO_TOKEN?.trim() || undefined);
+  const maxMb = env.JIXIAO_MAX_UPLOAD_MB ? Number(env.JIXIAO_MAX_UPLOAD_MB) : null;
+  if (maxMb !== null && !(maxMb > 0)) throw new Error(`JIXIAO_MAX_UPLOAD_MB 应为正数，当前为“${env.JIXIAO_MAX_UPLOAD_MB}”`);
+  const maxUploadBytes = opts.maxUploadBytes ?? (maxMb ? Math.round(maxMb * 1024 * 1024) : DEFAULT_MAX_BYTES);
+
+  const store = await Store.open(dataDir);
+  const cfg = llmConfigFromEnv(env);
+  let cache: LlmCache | null = null;
+  let llm: Llm | null = null;
+  if (cfg) {
+    cache = await LlmCache.open(join(dataDir, "llm-cache.db"));
+    llm = createLlm(cfg, { cache });
+  }
+  await appBundle();
+
+  const app = createApp({ store, llm, dataDir, maxUploadBytes, log, ...(token ? { token } : {}) });
+  const server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
+    const s = honoServe({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+  // The configuration summary: model and endpoint without credentials; never the key.
+  log(`jixiao 已启动：${url}（数据目录 ${dataDir}）`);
+  log(cfg ? `大模型：${cfg.model} @ ${cfg.endpoint}` : NO_LLM_NOTICE);
+  if (token) log("已启用访问令牌（JIXIAO_TOKEN）");
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await cache?.close();
+    })());
+  if (opts.handleSignals ?? true) {
+    const stop = () => {
+      void close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  }
+  return { url, port: actual, close };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  serve().catch((e: unknown) => {
+    process.stderr.write(`jixiao：启动失败：${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

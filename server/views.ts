@@ -1,0 +1,118 @@
+// Stored rows → API views: a document with its findings (the validator run over all documents of its
+// file, as the CLI does), recomputed scores and measurable-value suggestions. Glue only: the rules
+// live in src/validate, src/score and src/suggest.
+import { checkExtracted } from "../src/check.ts";
+import type { PerfDoc, SelfEvalDoc } from "../src/domain/document.ts";
+import type { Finding, Suggestion } from "../src/domain/finding.ts";
+import type { Profile } from "../src/score/profile.ts";
+import type { Store, StoredDocument, StoredDraft, StoredFile } from "../src/store/index.ts";
+import { suggestFormTarget, suggestTarget } from "../src/suggest/index.ts";
+import type { DocumentSummary, DocumentView, DraftView, FindingView } from "./schemas.ts";
+import { notFound } from "./errors.ts";
+
+/** Stable ids within one document: code@field (or label), numbered when a pair repeats. */
+export function withIds(findings: Finding[]): FindingView[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const base = `${f.code}@${f.where.field ?? f.where.label}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { ...f, id: n === 1 ? base : `${base}#${n}` };
+  });
+}
+
+export const countBySeverity = (fs: Finding[]) => {
+  const n = { error: 0, warning: 0, info: 0 };
+  for (const f of fs) n[f.severity]++;
+  return n;
+};
+
+/** Earlier years' 自评表 of the same project in the workspace, newest first (for suggestions and style). */
+export async function historyOf(store: Store, row: StoredDocument): Promise<SelfEvalDoc[]> {
+  const d = row.data;
+  if (d.kind !== "自评表" || !d.name || d.year === null) return [];
+  return (await store.listDocuments(row.workspaceId))
+    .filter((o) => o.id !== row.id && o.data.kind === "自评表" && o.data.name === d.name && o.data.year !== null && o.data.year < d.year!)
+    .sort((a, b) => (b.year ?? 0) - (a.year ?? 0))
+    .map((o) => o.data as SelfEvalDoc);
+}
+
+export function suggestionsOf(doc: PerfDoc, history: SelfEvalDoc[]): { field: string; index: number; suggestion: Suggestion }[] {
+  const out: { field: string; index: number; suggestion: Suggestion }[] = [];
+  if (doc.kind === "自评表") {
+    doc.indicators.forEach((_, i) => {
+      const s = suggestTarget(doc, i, { history });
+      if (s) out.push({ field: s.field ?? `indicators[${i}].target`, index: i, suggestion: s });
+    });
+  } else {
+    doc.targets.forEach((_, i) => {
+      const s = suggestFormTarget(doc, i, { history });
+      if (s) out.push({ field: s.field ?? `targets[${i}].value`, index: i, suggestion: s });
+    });
+  }
+  return out;
+}
+
+/** Findings and scores of every document of one file, computed together (cross-project checks need them all). */
+function checkFile(docs: StoredDocument[], profile: Profile) {
+  return checkExtracted({ file: "", format: null, documents: docs.map((d) => d.data), error: null }, profile).documents;
+}
+
+function summary(row: StoredDocument, fileName: string, findings: Finding[]): DocumentSummary {
+  return {
+    id: row.id, workspaceId: row.workspaceId, fileId: row.fileId, fileName, index: row.index, kind: row.kind,
+    name: row.name, year: row.year, version: row.version, acceptedVersion: row.acceptedVersion,
+    acceptedBy: row.acceptedBy, acceptedAt: row.acceptedAt, updatedAt: row.updatedAt, counts: countBySeverity(findings),
+  };
+}
+
+export async function documentSummaries(store: Store, files: StoredFile[], profile: Profile): Promise<Map<number, DocumentSummary[]>> {
+  const out = new Map<number, DocumentSummary[]>();
+  for (const f of files) {
+    const docs = await store.documentsOfFile(f.id);
+    const checked = docs.length ? checkFile(docs, profile) : [];
+    out.set(f.id, docs.map((d, i) => summary(d, f.name, checked[i]?.findings ?? [])));
+  }
+  return out;
+}
+
+export interface ViewContext {
+  store: Store;
+  profile: Profile;
+}
+
+export async function loadDocument(store: Store, id: number): Promise<StoredDocument> {
+  const row = await store.getDocument(id);
+  if (!row) throw notFound(`文档 ${id} `);
+  return row;
+}
+
+/** The full view of one document at its current version. */
+export async function documentView(ctx: ViewContext, row: StoredDocument): Promise<DocumentView> {
+  const siblings = (await ctx.store.documentsOfFile(row.fileId)).map((d) => (d.id === row.id ? row : d));
+  const file = await ctx.store.getFile(row.fileId);
+  const checked = checkFile(siblings, ctx.profile)[row.index];
+  const history = await historyOf(ctx.store, row);
+  const suggestions = suggestionsOf(row.data, history);
+  // A VAGUE_TARGET finding without a proposal gets the suggester's, so it can be applied in one click.
+  const findings = (checked?.findings ?? []).map((f) => {
+    if (f.suggestion || !f.where.field) return f;
+    const s = suggestions.find((x) => x.field === f.where.field);
+    return s && f.code === "VAGUE_TARGET" ? { ...f, suggestion: s.suggestion } : f;
+  });
+  return {
+    document: summary(row, file?.name ?? "", findings),
+    data: row.data,
+    findings: withIds(findings),
+    scoring: checked?.scoring ?? null,
+    suggestions,
+  };
+}
+
+export function draftView(d: StoredDraft, findings: Finding[] = d.findings): DraftView {
+  return {
+    id: d.id, documentId: d.documentId, documentVersion: d.documentVersion, parentId: d.parentId, request: d.request,
+    sections: d.sections, drafter: d.drafter, promptVersion: d.promptVersion, findings: withIds(findings), usage: d.usage,
+    accepted: d.accepted, acceptedBy: d.acceptedBy, acceptedAt: d.acceptedAt, createdAt: d.createdAt,
+  };
+}

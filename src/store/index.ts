@@ -1,0 +1,465 @@
+// Repositories over the SQLite database. The only module that knows SQL; the server calls these.
+// Every method that writes is one transaction: one user action commits whole or not at all.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { PerfDoc } from "../domain/document.ts";
+import type { Finding } from "../domain/finding.ts";
+import { Db, type Executor } from "./db.ts";
+import { migrate } from "./migrations.ts";
+
+export type StoreErrorCode = "NOT_FOUND" | "VERSION_CONFLICT";
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = "StoreError";
+    this.code = code;
+  }
+}
+
+export interface Workspace {
+  id: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  files: number;
+  documents: number;
+}
+
+export interface StoredFile {
+  id: number;
+  workspaceId: number;
+  name: string;
+  size: number;
+  sha256: string;
+  format: string | null;
+  error: { code: string; message: string } | null;
+  uploadedBy: string | null;
+  createdAt: string;
+}
+
+export interface StoredDocument {
+  id: number;
+  workspaceId: number;
+  fileId: number;
+  /** Index of the document in its file. */
+  index: number;
+  kind: PerfDoc["kind"];
+  name: string | null;
+  year: number | null;
+  version: number;
+  acceptedVersion: number | null;
+  acceptedBy: string | null;
+  acceptedAt: string | null;
+  updatedAt: string;
+  data: PerfDoc;
+}
+
+export interface DocumentVersion {
+  version: number;
+  source: "extract" | "edit" | "suggestion";
+  field: string | null;
+  oldValue: unknown;
+  newValue: unknown;
+  user: string | null;
+  createdAt: string;
+}
+
+export interface DraftSection {
+  heading: string;
+  text: string;
+}
+
+export interface DraftContent {
+  sections: DraftSection[];
+  drafter: "template" | "llm";
+  promptVersion: string | null;
+  findings: Finding[];
+  usage: { totalTokens: number } | null;
+}
+
+export interface StoredDraft extends DraftContent {
+  id: number;
+  documentId: number;
+  documentVersion: number;
+  parentId: number | null;
+  request: string | null;
+  accepted: boolean;
+  acceptedBy: string | null;
+  acceptedAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface Override {
+  findingId: string;
+  code: string;
+  field: string | null;
+  reason: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  workspaceId: number | null;
+  documentId: number | null;
+  draftId: number | null;
+  action: string;
+  code: string | null;
+  field: string | null;
+  reason: string | null;
+  detail: unknown;
+  user: string | null;
+  createdAt: string;
+}
+
+export interface NewFile {
+  workspaceId: number;
+  name: string;
+  bytes: Uint8Array;
+  sha256: string;
+  format: string | null;
+  error: { code: string; message: string } | null;
+  documents: PerfDoc[];
+  user: string | null;
+}
+
+export interface NewEdit {
+  documentId: number;
+  /** The version the edit was computed from; the save fails with VERSION_CONFLICT if it moved on. */
+  baseVersion: number;
+  source: "edit" | "suggestion";
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+  data: PerfDoc;
+  user: string | null;
+}
+
+export const DEFAULT_DATA_DIR = "./data";
+
+/** The data directory: `JIXIAO_DATA_DIR` or ./data. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.JIXIAO_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
+
+const now = () => new Date().toISOString();
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = <T>(s: unknown): T => (typeof s === "string" ? (JSON.parse(s) as T) : (null as T));
+
+type R = Record<string, unknown>;
+const num = (v: unknown) => v as number;
+const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+function toWorkspace(r: R): Workspace {
+  return {
+    id: num(r.id), name: String(r.name), createdAt: String(r.created_at), updatedAt: String(r.updated_at),
+    files: num(r.files ?? 0), documents: num(r.documents ?? 0),
+  };
+}
+
+function toFile(r: R): StoredFile {
+  return {
+    id: num(r.id), workspaceId: num(r.workspace_id), name: String(r.name), size: num(r.size), sha256: String(r.sha256),
+    format: strOrNull(r.format),
+    error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? "") } : null,
+    uploadedBy: strOrNull(r.uploaded_by), createdAt: String(r.created_at),
+  };
+}
+
+function toDocument(r: R): StoredDocument {
+  return {
+    id: num(r.id), workspaceId: num(r.workspace_id), fileId: num(r.file_id), index: num(r.idx),
+    kind: r.kind as PerfDoc["kind"], name: strOrNull(r.name), year: (r.year as number | null) ?? null,
+    version: num(r.version), acceptedVersion: (r.accepted_version as number | null) ?? null,
+    acceptedBy: strOrNull(r.accepted_by), acceptedAt: strOrNull(r.accepted_at), updatedAt: String(r.updated_at),
+    data: parse<PerfDoc>(r.data),
+  };
+}
+
+function toDraft(r: R): StoredDraft {
+  return {
+    id: num(r.id), documentId: num(r.document_id), documentVersion: num(r.document_version),
+    parentId: (r.parent_id as number | null) ?? null, request: strOrNull(r.request),
+    sections: parse<DraftSection[]>(r.sections), drafter: r.drafter as DraftContent["drafter"],
+    promptVersion: strOrNull(r.prompt_version), findings: parse<Finding[]>(r.findings),
+    usage: parse<DraftContent["usage"]>(r.usage), accepted: r.accepted === 1,
+    acceptedBy: strOrNull(r.accepted_by), acceptedAt: strOrNull(r.accepted_at),
+    createdBy: strOrNull(r.created_by), createdAt: String(r.created_at),
+  };
+}
+
+function toAudit(r: R): AuditEntry {
+  return {
+    id: num(r.id), workspaceId: (r.workspace_id as number | null) ?? null, documentId: (r.document_id as number | null) ?? null,
+    draftId: (r.draft_id as number | null) ?? null, action: String(r.action), code: strOrNull(r.code), field: strOrNull(r.field),
+    reason: strOrNull(r.reason), detail: parse<unknown>(r.detail), user: strOrNull(r.user_name), createdAt: String(r.created_at),
+  };
+}
+
+const WORKSPACE_SELECT = `SELECT w.*, (SELECT count(*) FROM files f WHERE f.workspace_id = w.id) AS files,
+  (SELECT count(*) FROM documents d WHERE d.workspace_id = w.id) AS documents FROM workspaces w`;
+const FILE_COLUMNS = "id, workspace_id, name, size, sha256, format, error_code, error_message, uploaded_by, created_at";
+
+async function insertAudit(x: Executor, a: Omit<AuditEntry, "id" | "createdAt">, at: string): Promise<void> {
+  await x.run(
+    "INSERT INTO audit_log (workspace_id, document_id, draft_id, action, code, field, reason, detail, user_name, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    [a.workspaceId, a.documentId, a.draftId, a.action, a.code, a.field, a.reason, json(a.detail), a.user, at],
+  );
+}
+
+export class Store {
+  private constructor(
+    private readonly db: Db,
+    readonly file: string,
+  ) {}
+
+  /** Opens (creating if needed) `<dataDir>/jixiao.db` and applies pending migrations. */
+  static async open(dataDir: string): Promise<Store> {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, "jixiao.db");
+    const db = await Db.open(file);
+    await migrate(db);
+    return new Store(db, file);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const r = await this.db.get<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations");
+    return r?.v ?? 0;
+  }
+
+  /** `PRAGMA integrity_check` → "ok" when the database file is sound. */
+  async integrityCheck(): Promise<string> {
+    const rows = await this.db.all<{ integrity_check: string }>("PRAGMA integrity_check");
+    return rows.map((r) => r.integrity_check).join("; ");
+  }
+
+  // ── workspaces ───────────────────────────────────────────────────────────────────────────
+
+  async createWorkspace(name: string, user: string | null): Promise<Workspace> {
+    const at = now();
+    const id = await this.db.tx(async (x) => {
+      const { lastID } = await x.run("INSERT INTO workspaces (name, created_at, updated_at) VALUES (?, ?, ?)", [name, at, at]);
+      await insertAudit(x, { workspaceId: lastID, documentId: null, draftId: null, action: "create_workspace", code: null, field: null, reason: null, detail: { name }, user }, at);
+      return lastID;
+    });
+    return (await this.getWorkspace(id))!;
+  }
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    return (await this.db.all<R>(`${WORKSPACE_SELECT} ORDER BY w.updated_at DESC, w.id DESC`)).map(toWorkspace);
+  }
+
+  async getWorkspace(id: number): Promise<Workspace | null> {
+    const r = await this.db.get<R>(`${WORKSPACE_SELECT} WHERE w.id = ?`, [id]);
+    return r ? toWorkspace(r) : null;
+  }
+
+  async renameWorkspace(id: number, name: string, user: string | null): Promise<Workspace | null> {
+    const at = now();
+    const changed = await this.db.tx(async (x) => {
+      const { changes } = await x.run("UPDATE workspaces SET name = ?, updated_at = ? WHERE id = ?", [name, at, id]);
+      if (changes) await insertAudit(x, { workspaceId: id, documentId: null, draftId: null, action: "rename_workspace", code: null, field: null, reason: null, detail: { name }, user }, at);
+      return changes > 0;
+    });
+    return changed ? this.getWorkspace(id) : null;
+  }
+
+  async deleteWorkspace(id: number, user: string | null): Promise<boolean> {
+    const at = now();
+    return this.db.tx(async (x) => {
+      const { changes } = await x.run("DELETE FROM workspaces WHERE id = ?", [id]);
+      if (changes) await insertAudit(x, { workspaceId: id, documentId: null, draftId: null, action: "delete_workspace", code: null, field: null, reason: null, detail: null, user }, at);
+      return changes > 0;
+    });
+  }
+
+  // ── files and documents ──────────────────────────────────────────────────────────────────
+
+  /** Stores one uploaded file, its extracted documents and their version 1, in one transaction. */
+  async addFile(f: NewFile): Promise<{ file: StoredFile; documents: StoredDocument[] }> {
+    const at = now();
+    const fileId = await this.db.tx(async (x) => {
+      const ws = await x.get("SELECT id FROM workspaces WHERE id = ?", [f.workspaceId]);
+      if (!ws) throw new StoreError("NOT_FOUND", `工作区 ${f.workspaceId} 不存在`);
+      const { lastID } = await x.run(
+        `INSERT INTO files (workspace_id, name, size, sha256, format, error_code, error_message, content, uploaded_by, created_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        [f.workspaceId, f.name, f.bytes.byteLength, f.sha256, f.format, f.error?.code ?? null, f.error?.message ?? null,
+          Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), f.user, at],
+      );
+      for (const [i, d] of f.documents.entries()) {
+        const data = JSON.stringify(d);
+        const doc = await x.run(
+          `INSERT INTO documents (workspace_id, file_id, idx, kind, name, year, version, data, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
+          [f.workspaceId, lastID, i, d.kind, d.name, d.year, data, at],
+        );
+        await x.run(
+          `INSERT INTO document_versions (document_id, version, source, data, user_name, created_at) VALUES (?, 1, 'extract', ?, ?, ?)`,
+          [doc.lastID, data, f.user, at],
+        );
+      }
+      await x.run("UPDATE workspaces SET updated_at = ? WHERE id = ?", [at, f.workspaceId]);
+      return lastID;
+    });
+    return { file: (await this.getFile(fileId))!, documents: await this.documentsOfFile(fileId) };
+  }
+
+  async listFiles(workspaceId: number): Promise<StoredFile[]> {
+    return (await this.db.all<R>(`SELECT ${FILE_COLUMNS} FROM files WHERE workspace_id = ? ORDER BY id`, [workspaceId])).map(toFile);
+  }
+
+  async getFile(id: number): Promise<StoredFile | null> {
+    const r = await this.db.get<R>(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ?`, [id]);
+    return r ? toFile(r) : null;
+  }
+
+  /** The original bytes of an uploaded file, exactly as received. */
+  async getFileContent(id: number): Promise<Uint8Array | null> {
+    const r = await this.db.get<{ content: Buffer }>("SELECT content FROM files WHERE id = ?", [id]);
+    return r ? new Uint8Array(r.content) : null;
+  }
+
+  async listDocuments(workspaceId: number): Promise<StoredDocument[]> {
+    return (await this.db.all<R>("SELECT * FROM documents WHERE workspace_id = ? ORDER BY file_id, idx", [workspaceId])).map(toDocument);
+  }
+
+  async documentsOfFile(fileId: number): Promise<StoredDocument[]> {
+    return (await this.db.all<R>("SELECT * FROM documents WHERE file_id = ? ORDER BY idx", [fileId])).map(toDocument);
+  }
+
+  async getDocument(id: number): Promise<StoredDocument | null> {
+    const r = await this.db.get<R>("SELECT * FROM documents WHERE id = ?", [id]);
+    return r ? toDocument(r) : null;
+  }
+
+  /** Saves an edited document as the next version (with what changed, who and when), in one transaction. */
+  async saveEdit(e: NewEdit): Promise<StoredDocument> {
+    const at = now();
+    await this.db.tx(async (x) => {
+      const cur = await x.get<{ version: number }>("SELECT version FROM documents WHERE id = ?", [e.documentId]);
+      if (!cur) throw new StoreError("NOT_FOUND", `文档 ${e.documentId} 不存在`);
+      if (cur.version !== e.baseVersion) {
+        throw new StoreError("VERSION_CONFLICT", `文档已被修改（当前第 ${cur.version} 版，本次修改基于第 ${e.baseVersion} 版），请刷新后重试`);
+      }
+      const version = cur.version + 1;
+      const data = JSON.stringify(e.data);
+      await x.run("UPDATE documents SET version = ?, data = ?, name = ?, year = ?, updated_at = ? WHERE id = ?", [
+        version, data, e.data.name, e.data.year, at, e.documentId,
+      ]);
+      await x.run(
+        `INSERT INTO document_versions (document_id, version, source, field, old_value, new_value, data, user_name, created_at)
+         VALUES (?,?,?,?,?,?,?,?,?)`,
+        [e.documentId, version, e.source, e.field, json(e.oldValue ?? null), json(e.newValue ?? null), data, e.user, at],
+      );
+    });
+    return (await this.getDocument(e.documentId))!;
+  }
+
+  async listVersions(documentId: number): Promise<DocumentVersion[]> {
+    const rows = await this.db.all<R>(
+      "SELECT version, source, field, old_value, new_value, user_name, created_at FROM document_versions WHERE document_id = ? ORDER BY version",
+      [documentId],
+    );
+    return rows.map((r) => ({
+      version: num(r.version), source: r.source as DocumentVersion["source"], field: strOrNull(r.field),
+      oldValue: parse<unknown>(r.old_value), newValue: parse<unknown>(r.new_value), user: strOrNull(r.user_name), createdAt: String(r.created_at),
+    }));
+  }
+
+  async getVersionData(documentId: number, version: number): Promise<PerfDoc | null> {
+    const r = await this.db.get<{ data: string }>("SELECT data FROM document_versions WHERE document_id = ? AND version = ?", [documentId, version]);
+    return r ? parse<PerfDoc>(r.data) : null;
+  }
+
+  /** Marks a version of the table accepted and logs the acceptance and each override, in one transaction. */
+  async acceptDocument(a: { documentId: number; version: number; overrides: Override[]; user: string | null }): Promise<StoredDocument> {
+    const at = now();
+    await this.db.tx(async (x) => {
+      const cur = await x.get<{ version: number; workspace_id: number }>("SELECT version, workspace_id FROM documents WHERE id = ?", [a.documentId]);
+      if (!cur) throw new StoreError("NOT_FOUND", `文档 ${a.documentId} 不存在`);
+      if (cur.version !== a.version) {
+        throw new StoreError("VERSION_CONFLICT", `文档已被修改（当前第 ${cur.version} 版），请复核后再确认`);
+      }
+      await x.run("UPDATE documents SET accepted_version = ?, accepted_by = ?, accepted_at = ? WHERE id = ?", [a.version, a.user, at, a.documentId]);
+      const base = { workspaceId: cur.workspace_id, documentId: a.documentId, draftId: null, user: a.user };
+      for (const o of a.overrides) {
+        await insertAudit(x, { ...base, action: "override", code: o.code, field: o.field, reason: o.reason, detail: { findingId: o.findingId, version: a.version } }, at);
+      }
+      await insertAudit(x, { ...base, action: "accept_document", code: null, field: null, reason: null, detail: { version: a.version, overrides: a.overrides.length } }, at);
+    });
+    return (await this.getDocument(a.documentId))!;
+  }
+
+  // ── drafts ───────────────────────────────────────────────────────────────────────────────
+
+  async addDraft(d: { documentId: number; documentVersion: number; parentId: number | null; request: string | null; draft: DraftContent; user: string | null }): Promise<StoredDraft> {
+    const at = now();
+    const id = await this.db.tx(async (x) => {
+      const doc = await x.get("SELECT id FROM documents WHERE id = ?", [d.documentId]);
+      if (!doc) throw new StoreError("NOT_FOUND", `文档 ${d.documentId} 不存在`);
+      const { lastID } = await x.run(
+        `INSERT INTO drafts (document_id, document_version, parent_id, request, sections, drafter, prompt_version, findings, usage, created_by, created_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+        [d.documentId, d.documentVersion, d.parentId, d.request, JSON.stringify(d.draft.sections), d.draft.drafter, d.draft.promptVersion,
+          JSON.stringify(d.draft.findings), json(d.draft.usage), d.user, at],
+      );
+      return lastID;
+    });
+    return (await this.getDraft(id))!;
+  }
+
+  async getDraft(id: number): Promise<StoredDraft | null> {
+    const r = await this.db.get<R>("SELECT * FROM drafts WHERE id = ?", [id]);
+    return r ? toDraft(r) : null;
+  }
+
+  async listDrafts(documentId: number): Promise<StoredDraft[]> {
+    return (await this.db.all<R>("SELECT * FROM drafts WHERE document_id = ? ORDER BY id", [documentId])).map(toDraft);
+  }
+
+  /** The draft an export uses: the newest accepted one, else the newest. */
+  async currentDraft(documentId: number): Promise<StoredDraft | null> {
+    const r = await this.db.get<R>("SELECT * FROM drafts WHERE document_id = ? ORDER BY accepted DESC, id DESC LIMIT 1", [documentId]);
+    return r ? toDraft(r) : null;
+  }
+
+  async acceptDraft(a: { draftId: number; overrides: Override[]; user: string | null }): Promise<StoredDraft> {
+    const at = now();
+    await this.db.tx(async (x) => {
+      const cur = await x.get<{ document_id: number; workspace_id: number }>(
+        "SELECT d.document_id, doc.workspace_id FROM drafts d JOIN documents doc ON doc.id = d.document_id WHERE d.id = ?",
+        [a.draftId],
+      );
+      if (!cur) throw new StoreError("NOT_FOUND", `草稿 ${a.draftId} 不存在`);
+      await x.run("UPDATE drafts SET accepted = 1, accepted_by = ?, accepted_at = ? WHERE id = ?", [a.user, at, a.draftId]);
+      const base = { workspaceId: cur.workspace_id, documentId: cur.document_id, draftId: a.draftId, user: a.user };
+      for (const o of a.overrides) {
+        await insertAudit(x, { ...base, action: "override", code: o.code, field: o.field, reason: o.reason, detail: { findingId: o.findingId } }, at);
+      }
+      await insertAudit(x, { ...base, action: "accept_draft", code: null, field: null, reason: null, detail: { overrides: a.overrides.length } }, at);
+    });
+    return (await this.getDraft(a.draftId))!;
+  }
+
+  // ── audit ────────────────────────────────────────────────────────────────────────────────
+
+  async listAudit(filter: { documentId?: number; workspaceId?: number } = {}): Promise<AuditEntry[]> {
+    if (filter.documentId !== undefined) {
+      return (await this.db.all<R>("SELECT * FROM audit_log WHERE document_id = ? ORDER BY id", [filter.documentId])).map(toAudit);
+    }
+    if (filter.workspaceId !== undefined) {
+      return (await this.db.all<R>("SELECT * FROM audit_log WHERE workspace_id = ? ORDER BY id", [filter.workspaceId])).map(toAudit);
+    }
+    return (await this.db.all<R>("SELECT * FROM audit_log ORDER BY id")).map(toAudit);
+  }
+}
+
+/** Opens the store in `dataDir` (default: `JIXIAO_DATA_DIR` or ./data). */
+export function openStore(dataDir: string = dataDirFromEnv()): Promise<Store> {
+  return Store.open(dataDir);
+}
