@@ -77,6 +77,8 @@ export function isSupported(n: TextNumber, s: SupportedNumbers): boolean {
   }
   // A count or score matches a data number with the same unit, or a unit-less one; a bare number
   // (no unit in the text) matches any data number. "12场" is not supported by "12月31日".
+  // Points ("17分") only match scores and weights: a bare 17 in a 完成值 is not a score.
+  if (n.unit === "分") return s.others.some((o) => Math.abs(o.v - n.value) <= 1e-9 && o.unit === "分");
   return s.others.some((o) => Math.abs(o.v - n.value) <= 1e-9 && (n.unit === null || o.unit === null || o.unit === n.unit || sameUnit(o.unit, n.unit)));
 }
 

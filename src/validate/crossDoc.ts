@@ -48,8 +48,9 @@ export function checkAcrossProjects(file: FileContext): Finding[] {
       if (name && (name.includes(target) || target === name)) extra = "";
       else if (name && target.startsWith(name)) extra = target.slice(name.length);
       if (hanCount(extra) < 6) return;
-      const ownFit = fit(extra, own);
-      if (ownFit >= 0.5) return;
+      // No early exit when the target as a whole fits this project: a copied clause appended to
+      // the project's own target ("现有吸毒人员减少；<another project's fund name>") is still a copy.
+      // The shared piece alone must not fit this project (below).
       for (const other of selfDocs) {
         if (other.index === index) continue;
         // The piece must be the other project's own words (its name, goals, indicator names or

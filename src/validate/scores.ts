@@ -7,7 +7,7 @@ import { level1Group, q, whereDoc, whereIndicator, type SelfEvalContext } from "
 import { fmt, roundHalfUp, sum, within } from "../score/decimal.ts";
 import { scoreRatio } from "../score/indicator.ts";
 import { scoreExecution } from "../score/execution.ts";
-import { isPlaceholder } from "../extract/normalize.ts";
+import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
 import { scoredLines } from "../score/lines.ts";
 
 
@@ -165,7 +165,8 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
     return ind.weight !== null && ind.score !== null && within(ind.score, ind.weight, tol.line);
   });
   const printedRate = doc.funds.total.rate;
-  const rateFull = (exec.rate !== null && exec.rate >= 1 - 1e-9) || (printedRate !== null && /^100(\.0+)?%$/.test(printedRate));
+  // The printed rate as the forms write it: "100%", "100.00%", "１００％", "100 %".
+  const rateFull = (exec.rate !== null && exec.rate >= 1 - 1e-9) || (printedRate !== null && /^100(\.0+)?%$/.test(squash(toHalfWidth(printedRate))));
   if (allFull && rateFull && execS !== null && execW !== null && within(execS, execW, tol.line)) {
     out.push(
       finding("ALL_FULL_MARKS", {
