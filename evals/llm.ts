@@ -13,7 +13,9 @@ import { defaultProfile } from "../src/score/profile.ts";
 import { extractBuffer } from "../src/pipeline.ts";
 import { ingest } from "../src/ingest/index.ts";
 import type { SelfEvalDoc } from "../src/domain/document.ts";
-import { startFakeOpenAI } from "../tests/helpers/fakeOpenAI.ts";
+import { startFakeOpenAI, type FakeOpenAI } from "../tests/helpers/fakeOpenAI.ts";
+import { fillWithLlm, unresolvedPaths } from "../src/extract/llmFallback.ts";
+import type { TableBlock } from "../src/ingest/blocks.ts";
 import { SEEDS_DIR } from "./seeds.ts";
 
 export interface LlmEvalResult {
@@ -107,6 +109,54 @@ async function runDrafts(llm: Llm, scripted: ((doc: SelfEvalDoc, i: number) => s
   return { numbers, unsupported, tokens, drafts, injected, caught, missed, maxRatio, ms, errors };
 }
 
+/**
+ * The grounded extraction fallback, offline: for every 自评表 of the seeds, the department and the
+ * funds are blanked as if the recognizer had missed them; the scripted model answers the true values
+ * for half of the documents and invented ones for the other half. Grounding must keep every true value
+ * and drop every invented one.
+ */
+async function extractionFallbackEval(fake: FakeOpenAI, llm: Llm): Promise<Record<string, string | number>> {
+  let kept = 0, keptTrue = 0, dropped = 0, droppedInvented = 0, invented = 0, truths = 0;
+  let k = 0;
+  for (const f of SEED_FILES) {
+    const p = join(SEEDS_DIR, f);
+    const bytes = new Uint8Array(readFileSync(p));
+    const ing = await ingest(bytes, p);
+    const docs = (await extractBuffer(bytes, p)).documents;
+    for (const [i, d] of docs.entries()) {
+      if (d.kind !== "自评表" || d.department === null || d.funds.total.initial === null) continue;
+      const table = ing.blocks.find((b): b is TableBlock => b.kind === "table" && b.index === d.provenance.table?.table);
+      if (!table) continue;
+      const blank: SelfEvalDoc = structuredClone(d);
+      blank.department = null;
+      blank.funds.total.initial = blank.funds.total.adjusted = blank.funds.total.executed = null;
+      const paths = unresolvedPaths(blank);
+      const honest = k++ % 2 === 0;
+      const fields = paths.map((path) => {
+        const truth = path === "department" ? d.department : d.funds.total[path.split(".")[2] as "initial" | "adjusted" | "executed"];
+        const text = path === "department" ? d.provenance.department?.text ?? null : d.provenance.funds.total[path.split(".")[2] as "initial"]?.text ?? null;
+        if (honest) return { path, value: truth, text };
+        return { path, value: typeof truth === "number" ? truth + 11.5 : `${truth}（市级）`, text: typeof truth === "number" ? `${truth + 11.5}` : `${truth}（市级）` };
+      });
+      fake.script({ content: JSON.stringify({ fields }) });
+      const r = await fillWithLlm(blank, i, table, llm);
+      const sent = fields.filter((x) => x.value !== null);
+      if (honest) truths += sent.length;
+      else invented += sent.length;
+      kept += r.filled.length;
+      dropped += r.findings.length;
+      if (honest) keptTrue += r.filled.length;
+      else droppedInvented += r.findings.length;
+    }
+  }
+  return {
+    "fallback: true values answered / kept": `${truths} / ${keptTrue}`,
+    "fallback: invented values answered / dropped (LLM_UNGROUNDED)": `${invented} / ${droppedInvented}`,
+    "fallback: invented values kept": kept - keptTrue,
+    "fallback: true values dropped": dropped - droppedInvented,
+  };
+}
+
 function ratios(m: Record<string, number>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([f, v]) => [`max draft prompt / whole-file text tokens, ${f}`, v.toFixed(3)]));
 }
@@ -161,6 +211,7 @@ export async function llmEvals(): Promise<LlmEvalResult | null> {
         ...ratios(r.maxRatio),
         "injected numbers the data happens to hold (not catchable)": r.missed.length ? r.missed.join("；") : "0",
         errors: r.errors.length ? r.errors.join("；") : "0",
+        ...(await extractionFallbackEval(fake, llm)),
       },
     };
   } finally {

@@ -5,6 +5,7 @@ import type { Finding } from "./domain/finding.ts";
 import { scoreDocument, type DocumentScore } from "./score/index.ts";
 import type { Profile } from "./score/profile.ts";
 import { validateDocuments } from "./validate/index.ts";
+import type { LlmFallbackReport } from "./pipeline.ts";
 
 export type CheckedDocument = PerfDoc & { findings: Finding[]; scoring: DocumentScore | null };
 
@@ -17,8 +18,10 @@ export interface CheckedFile {
   error: FileResult["error"];
 }
 
-export function checkExtracted(r: FileResult, profile: Profile): CheckedFile {
+export function checkExtracted(r: FileResult & { llm?: LlmFallbackReport }, profile: Profile): CheckedFile {
   const findings = validateDocuments(r.documents, profile);
+  // Values the LLM fallback proposed but the source does not hold: reported on their document.
+  for (const f of r.llm?.findings ?? []) findings[f.where.document]?.push(f);
   const documents = r.documents.map((d, i) => ({
     ...d,
     findings: findings[i] ?? [],

@@ -3,7 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import type { FileResult, PerfDoc, SelfEvalDoc, TargetFormDoc } from "./domain/document.ts";
 import { DEFAULT_MAX_BYTES } from "./ingest/index.ts";
-import { extractBuffer, toFileError } from "./pipeline.ts";
+import { extractBuffer, toFileError, type LlmFallbackReport } from "./pipeline.ts";
 import { IngestError } from "./ingest/blocks.ts";
 import { checkExtracted, type CheckedFile } from "./check.ts";
 import { getProfile, listProfiles, DEFAULT_PROFILE } from "./score/profile.ts";
@@ -26,7 +26,8 @@ const USAGE = `用法：
   --max-size N    单个文件大小上限（MB，默认 50）
   --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
   --template      用确定性模板起草（未配置大模型时的默认方式）
-  --llm           用大模型起草（需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
+  --llm           draft：用大模型起草；extract/check：表格未能完整识别时由大模型补提取（每个值须在原表中找到）
+                  （需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
 
 退出码：extract 0 全部读取成功、2 有文件无法读取或参数错误；
         check、draft 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
@@ -91,12 +92,12 @@ export async function readInput(file: string, maxBytes: number): Promise<Uint8Ar
   }
 }
 
-export async function extractFiles(files: string[], maxBytes: number): Promise<FileResult[]> {
+export async function extractFiles(files: string[], maxBytes: number, llm: Llm | null = null): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
     try {
       const data = await readInput(file, maxBytes);
-      results.push(await extractBuffer(data, file, { maxBytes }));
+      results.push(await extractBuffer(data, file, { maxBytes, llm }));
     } catch (e) {
       results.push({ file, format: null, documents: [], error: toFileError(e, file) });
     }
@@ -121,9 +122,17 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         io.err(`错误：请至少给出一个文件\n\n${USAGE}`);
         return 2;
       }
-      const results = await extractFiles(p.files, p.maxBytes);
+      const llm = await optionalLlm(p, io);
+      if (llm === "error") return 2;
+      let results: FileResult[];
+      try {
+        results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null);
+      } finally {
+        await llm?.close();
+      }
       if (p.json) io.out(JSON.stringify({ files: results }, null, 2));
       else for (const r of results) io.out(summarize(r));
+      for (const r of results as (FileResult & { llm?: LlmFallbackReport })[]) if (r.llm?.error) io.err(`${r.file}：${r.llm.error}`);
       for (const r of results) if (r.error && p.json) io.err(r.error.message);
       return results.some((r) => r.error) ? 2 : 0;
     }
@@ -133,7 +142,14 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         return 2;
       }
       const profile = getProfile(p.profile)!;
-      const checked = (await extractFiles(p.files, p.maxBytes)).map((r) => checkExtracted(r, profile));
+      const llm = await optionalLlm(p, io);
+      if (llm === "error") return 2;
+      let checked: CheckedFile[];
+      try {
+        checked = (await extractFiles(p.files, p.maxBytes, llm?.llm ?? null)).map((r) => checkExtracted(r, profile));
+      } finally {
+        await llm?.close();
+      }
       if (p.json) io.out(JSON.stringify({ files: checked }, null, 2));
       else for (const c of checked) io.out(summarizeCheck(c));
       if (checked.some((c) => c.error)) return 2;
@@ -233,6 +249,23 @@ export function summarizeCheck(c: CheckedFile): string {
     }
   });
   return lines.join("\n");
+}
+
+/** extract/check --llm: the grounded LLM fallback for tables the recognizer cannot map completely. */
+async function optionalLlm(p: Parsed, io: CliIO): Promise<{ llm: Llm; close: () => Promise<void> } | null | "error"> {
+  if (p.drafter !== "llm") return null;
+  const { llmFromEnv } = await import("./llm/fromEnv.ts");
+  try {
+    const made = await llmFromEnv();
+    if (!made) {
+      io.err("错误：未配置大模型（需要设置 OPENAI_BASE_URL 和 OPENAI_API_KEY，可选 JIXIAO_MODEL）");
+      return "error";
+    }
+    return made;
+  } catch (e) {
+    io.err(`错误：大模型配置有误：${(e as Error).message}`);
+    return "error";
+  }
 }
 
 async function draftCommand(p: Parsed, io: CliIO): Promise<number> {

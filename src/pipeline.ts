@@ -17,6 +17,8 @@ export interface LlmFallbackReport {
   filled: { document: number; path: string }[];
   findings: Finding[];
   promptVersion: string | null;
+  /** Why the fallback could not run (endpoint down…); the deterministic result stands. */
+  error: string | null;
 }
 
 export async function extractBuffer(data: Uint8Array, file: string, opts: ExtractOptions = {}): Promise<FileResult & { llm?: LlmFallbackReport }> {
@@ -44,13 +46,20 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
     };
   }
   if (opts.llm) {
-    const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null };
+    const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null, error: null };
     for (const [i, d] of documents.entries()) {
       if (d.kind !== "自评表" || unresolvedPaths(d).length === 0) continue;
       const t = d.provenance.table?.table;
       const table = ing.blocks.find((b): b is TableBlock => b.kind === "table" && b.index === t);
       if (!table) continue;
-      const r = await fillWithLlm(d, i, table, opts.llm);
+      let r;
+      try {
+        r = await fillWithLlm(d, i, table, opts.llm);
+      } catch (e) {
+        // The model is optional: its failure leaves the deterministic extraction as it was.
+        report.error = `大模型补提取未完成：${(e as Error).message}`;
+        break;
+      }
       documents[i] = r.doc;
       report.filled.push(...r.filled.map((path) => ({ document: i, path })));
       report.findings.push(...r.findings);

@@ -74,6 +74,12 @@ describe("score rules", () => {
   ])("$why → $code", ({ patch, i, code }) => {
     expect(codes([withIndicator(i, patch)])).toContain(code);
   });
+  it("a non-numeric score is reported as not a number", () => {
+    const doc = withIndicator(2, { score: null });
+    doc.provenance.indicators[2]!.score = { file: "t.docx", table: 0, row: 12, col: 7, text: "满分" };
+    const f = findingsOf([doc]).find((x) => x.code === "SCORE_MISSING")!;
+    expect(f.message).toMatch(/得分写成“满分”，不是数字/);
+  });
   it("deduction with a written reason is fine; 无 is not a reason", () => {
     expect(codes([withIndicator(0, { score: 16, actual: "4场", deviation: "受疫情影响少开展1场" })])).not.toContain("MISSING_DEVIATION");
     expect(codes([withIndicator(0, { score: 16, actual: "4场", deviation: "无" })])).toContain("MISSING_DEVIATION");

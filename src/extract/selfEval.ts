@@ -114,7 +114,8 @@ export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalD
       ["主管部门", "department"],
       ["实施单位", "implementer"],
     ] as const) {
-      const c = r.cells.find((x) => x.key.startsWith(label));
+      // The label alone, or "label：value" — not a sentence that happens to start with the word.
+      const c = r.cells.find((x) => x.key === label || x.key.startsWith(`${label}:`) || x.key.startsWith(`${label}：`));
       if (!c || indHeader) continue;
       labelled = true;
       const inline = c.key.slice(label.length).replace(/^[:：]/, "");

@@ -62,10 +62,14 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
     const pv = doc.provenance.indicators[l.i]!;
     const where = (f: string) => whereIndicator(ctx, l.i, f);
     if (ind.weight !== null && ind.score === null) {
+      // A score cell with text that is not a number ("满分", "十分") is as unusable as a blank one.
+      const written = pv.score?.text.replace(/\s+/g, "") ?? "";
       out.push(
         finding("SCORE_MISSING", {
           where: where("score"),
-          message: `${q(ind.level3 ?? ind.level2)}分值为 ${fmt(ind.weight)}，得分未填写。`,
+          message: written
+            ? `${q(ind.level3 ?? ind.level2)}分值为 ${fmt(ind.weight)}，得分写成${q(written)}，不是数字。`
+            : `${q(ind.level3 ?? ind.level2)}分值为 ${fmt(ind.weight)}，得分未填写。`,
           provenance: [pv.weight, pv.score],
         }),
       );
