@@ -4,7 +4,7 @@ import type { PerfDoc, Provenance, SelfEvalDoc } from "../domain/document.ts";
 import type { Block, ParagraphBlock } from "../ingest/blocks.ts";
 import { squash, toHalfWidth } from "./normalize.ts";
 import { recognizeReport } from "./report.ts";
-import { rowsOf, type RRow } from "./rows.ts";
+import { paraProvOf, rowsOf, type RRow } from "./rows.ts";
 import { recognizeSelfEval, type SelfEvalContext } from "./selfEval.ts";
 import { recognizeTargetForm } from "./targetForm.ts";
 
@@ -85,18 +85,12 @@ export function recognize(blocks: Block[], file: string): PerfDoc[] {
   return docs;
 }
 
-function paraProv(file: string, p: ParagraphBlock): Provenance {
-  const o: Provenance = { file, paragraph: p.index, text: p.text };
-  if (p.page !== undefined) o.page = p.page;
-  if (p.line !== undefined) o.line = p.line;
-  return o;
-}
 
 function yearFrom(paras: ParagraphBlock[], file: string): SelfEvalContext["year"] {
   for (let i = paras.length - 1; i >= 0; i--) {
     const p = paras[i]!;
     const m = /[(（]\s*(\d{4})\s*年度?\s*[)）]/.exec(toHalfWidth(p.text).replace(/[\s\u00A0]+/g, ""));
-    if (m) return { value: Number(m[1]), prov: paraProv(file, p) };
+    if (m) return { value: Number(m[1]), prov: paraProvOf(file, p) };
   }
   return null;
 }
@@ -105,7 +99,7 @@ function unitFrom(paras: ParagraphBlock[], rows: RRow[], file: string): SelfEval
   for (let i = paras.length - 1; i >= 0; i--) {
     const p = paras[i]!;
     const m = /单位[:：]\s*(万元|元|千元|亿元)/.exec(squash(toHalfWidth(p.text)).replace(/:/g, "："));
-    if (m) return { value: m[1]!, prov: paraProv(file, p) };
+    if (m) return { value: m[1]!, prov: paraProvOf(file, p) };
   }
   for (const r of rows) {
     for (const c of r.cells) {

@@ -5,6 +5,7 @@
 import type { Provenance, Report } from "../domain/document.ts";
 import type { ParagraphBlock } from "../ingest/blocks.ts";
 import { chineseNumeral, squash, toChineseNumeral, toHalfWidth } from "./normalize.ts";
+import { paraProvOf } from "./rows.ts";
 
 export interface ReportResult {
   report: Report;
@@ -13,12 +14,6 @@ export interface ReportResult {
 
 export const REPORT_TITLE_RE = /(自评|评价)报告$/;
 
-function paraProv(file: string, p: ParagraphBlock): Provenance {
-  const out: Provenance = { file, paragraph: p.index, text: p.text };
-  if (p.page !== undefined) out.page = p.page;
-  if (p.line !== undefined) out.line = p.line;
-  return out;
-}
 
 export function headingNumber(text: string, expected: number): { n: number; title: string } | null {
   // toHalfWidth maps one character to one, so offsets in `t` hold in the verbatim `orig`.
@@ -44,7 +39,7 @@ export function recognizeReport(paras: ParagraphBlock[], file: string): ReportRe
   if (ti < 0) return null;
   const titleP = paras[ti]!;
   const report: Report = { title: squash(titleP.text), sections: [] };
-  const prov: ReportResult["prov"] = { title: paraProv(file, titleP), sections: [] };
+  const prov: ReportResult["prov"] = { title: paraProvOf(file, titleP), sections: [] };
   let body: string[] | null = null;
   for (const p of paras.slice(ti + 1)) {
     const key = squash(p.text);
@@ -54,7 +49,7 @@ export function recognizeReport(paras: ParagraphBlock[], file: string): ReportRe
     if (h && h.n === report.sections.length + 1) {
       if (body) finish(report, body);
       report.sections.push({ heading: `${toChineseNumeral(h.n)}、${squash(h.title)}`, text_present: false, text: "" });
-      prov.sections.push(paraProv(file, p));
+      prov.sections.push(paraProvOf(file, p));
       body = [];
       continue;
     }

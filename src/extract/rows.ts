@@ -1,6 +1,6 @@
 // A uniform view of table rows for the recognizer: origin cells with their grid range and text,
 // plus helpers to read a field's value by the grid range of its header cell.
-import type { Block, TableBlock, TableCell } from "../ingest/blocks.ts";
+import type { Block, ParagraphBlock, TableBlock, TableCell } from "../ingest/blocks.ts";
 import type { Provenance } from "../domain/document.ts";
 import { cleanText, squash } from "./normalize.ts";
 
@@ -69,6 +69,14 @@ export function provOf(file: string, c: RCell | null): Provenance | null {
   if (c.cell.address !== undefined) p.address = c.cell.address;
   if (c.table.sheet !== undefined) p.sheet = c.table.sheet;
   return p;
+}
+
+/** Provenance of a paragraph outside tables (report text, captions, 申报表 header lines). */
+export function paraProvOf(file: string, p: ParagraphBlock): Provenance {
+  const o: Provenance = { file, paragraph: p.index, text: p.text };
+  if (p.page !== undefined) o.page = p.page;
+  if (p.line !== undefined) o.line = p.line;
+  return o;
 }
 
 /** Finds the first cell whose whitespace-free text matches. */

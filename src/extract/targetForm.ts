@@ -3,7 +3,7 @@ import type { BudgetItem, Provenance, Target, TargetFormDoc } from "../domain/do
 import type { ParagraphBlock } from "../ingest/blocks.ts";
 import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "./normalize.ts";
 import { matchHeader, readRow, type FieldSpec, type HeaderMap } from "./header.ts";
-import { isEmptyRow, nextCell, provOf, type RCell, type RRow } from "./rows.ts";
+import { isEmptyRow, nextCell, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
 
 type TField = "level1" | "level2" | "level3" | "value" | "description";
 const TARGET_SPECS: FieldSpec<TField>[] = [
@@ -25,12 +25,7 @@ export interface TargetFormContext {
 export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): TargetFormDoc {
   const { file } = ctx;
   const P = (c: RCell | null | undefined) => (c ? provOf(file, c) : null);
-  const PP = (p: ParagraphBlock): Provenance => {
-    const o: Provenance = { file, paragraph: p.index, text: p.text };
-    if (p.page !== undefined) o.page = p.page;
-    if (p.line !== undefined) o.line = p.line;
-    return o;
-  };
+  const PP = (p: ParagraphBlock): Provenance => paraProvOf(file, p);
   const doc: TargetFormDoc = {
     kind: "目标申报表",
     report: null,
