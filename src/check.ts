@@ -18,8 +18,8 @@ export interface CheckedFile {
   error: FileResult["error"];
 }
 
-export function checkExtracted(r: FileResult & { llm?: LlmFallbackReport }, profile: Profile): CheckedFile {
-  const findings = validateDocuments(r.documents, profile);
+export function checkExtracted(r: FileResult & { llm?: LlmFallbackReport }, profile: Profile, related: PerfDoc[] = []): CheckedFile {
+  const findings = validateDocuments(r.documents, profile, related);
   // Values the LLM fallback proposed but the source does not hold: reported on their document.
   for (const f of r.llm?.findings ?? []) findings[f.where.document]?.push(f);
   const documents = r.documents.map((d, i) => ({

@@ -146,7 +146,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       if (llm === "error") return 2;
       let checked: CheckedFile[];
       try {
-        checked = (await extractFiles(p.files, p.maxBytes, llm?.llm ?? null)).map((r) => checkExtracted(r, profile));
+        const results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null);
+        // A 自评表 is compared with its project's 申报表 from any file of the batch (TARGET_DRIFT).
+        checked = results.map((r) => checkExtracted(r, profile, results.filter((o) => o !== r).flatMap((o) => o.documents)));
       } finally {
         await llm?.close();
       }

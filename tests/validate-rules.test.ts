@@ -240,3 +240,48 @@ describe("申报表 rules", () => {
     expect(f.find((x) => x.code === "MISSING_FIELD")!.message).not.toContain("联系电话");
   });
 });
+
+describe("TARGET_DRIFT: the 自评表 against its approved 申报表", () => {
+  const form = () =>
+    targetForm({
+      name: "禁毒宣传专项经费",
+      targets: [
+        { level1: "产出目标", level2: "数量目标", level3: "禁毒宣传活动场次", value: "≥5场", description: null },
+        { level1: "产出目标", level2: "质量目标", level3: "宣传覆盖率", value: "≥98%", description: null },
+        { level1: "产出目标", level2: "数量目标", level3: "宣传资料发放数量", value: "≥1000份", description: null },
+      ],
+    });
+  it("flags a changed value and a missing indicator, with the approved value as the fix", () => {
+    const per = validateDocuments([selfEval()], defaultProfile(), [form()]);
+    const drift = per[0]!.filter((f) => f.code === "TARGET_DRIFT");
+    expect(drift.map((f) => f.message)).toEqual([
+      expect.stringContaining("批复的申报表中为“≥98%”"),
+      expect.stringContaining("宣传资料发放数量"),
+    ]);
+    expect(drift[0]!.suggestion).toMatchObject({ text: "≥98%", field: "indicators[1].target" });
+    expect(drift[0]!.severity).toBe("error");
+  });
+  it("ignores the 申报表 of another project, and matching values", () => {
+    const other = form();
+    other.name = "平安建设";
+    expect(validateDocuments([selfEval()], defaultProfile(), [other])[0]!.map((f) => f.code)).not.toContain("TARGET_DRIFT");
+    const same = form();
+    same.targets = same.targets.slice(0, 1);
+    expect(validateDocuments([selfEval()], defaultProfile(), [same])[0]!.map((f) => f.code)).not.toContain("TARGET_DRIFT");
+  });
+  it("jixiao check compares across the files of one batch", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { exportDocx } = await import("../src/export/docx.ts");
+    const { main } = await import("../src/cli.ts");
+    const dir = mkdtempSync(join(tmpdir(), "jixiao-drift-"));
+    writeFileSync(join(dir, "自评.docx"), await exportDocx([selfEval()]));
+    writeFileSync(join(dir, "申报.docx"), await exportDocx([form()]));
+    const out: string[] = [];
+    const code = await main(["check", join(dir, "自评.docx"), join(dir, "申报.docx"), "--json"], { out: (s) => out.push(s), err: () => {} });
+    expect(code).toBe(1);
+    const doc = JSON.parse(out.join("\n")).files[0].documents[0];
+    expect(doc.findings.filter((f: { code: string }) => f.code === "TARGET_DRIFT")).toHaveLength(2);
+  });
+});

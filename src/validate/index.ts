@@ -9,16 +9,20 @@ import { checkIndicators } from "./indicators.ts";
 import { checkReport } from "./report.ts";
 import { checkAcrossProjects } from "./crossDoc.ts";
 import { checkTargetForm } from "./targetForm.ts";
+import { checkDrift } from "./drift.ts";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-/** Findings for each document of a file (index-aligned with `docs`). */
-export function validateDocuments(docs: PerfDoc[], profile: Profile = defaultProfile()): Finding[][] {
+/**
+ * Findings for each document of a file (index-aligned with `docs`). `related`: documents of the other
+ * files of the same batch or workspace (a 自评表 is compared with its project's 申报表 there too).
+ */
+export function validateDocuments(docs: PerfDoc[], profile: Profile = defaultProfile(), related: PerfDoc[] = []): Finding[][] {
   const file: FileContext = { docs, profile };
   const per: Finding[][] = docs.map((doc, index) => {
     if (doc.kind === "自评表") {
       const ctx = { doc, index, file, profile };
-      return [...checkFunds(ctx), ...checkScores(ctx), ...checkIndicators(ctx), ...checkReport(ctx)];
+      return [...checkFunds(ctx), ...checkScores(ctx), ...checkIndicators(ctx), ...checkReport(ctx), ...checkDrift(ctx, related)];
     }
     return checkTargetForm({ doc, index, file, profile });
   });
