@@ -53,9 +53,16 @@ export function suggestionsOf(doc: PerfDoc, history: SelfEvalDoc[]): { field: st
   return out;
 }
 
-/** Findings and scores of every document of one file, computed together (cross-project checks need them all). */
-function checkFile(docs: StoredDocument[], profile: Profile) {
-  return checkExtracted({ file: "", format: null, documents: docs.map((d) => d.data), error: null }, profile).documents;
+/**
+ * Findings and scores of every document of one file, computed together (cross-project checks need them
+ * all); `related`: the workspace's other documents (a 自评表 is compared with its 申报表, TARGET_DRIFT).
+ */
+function checkFile(docs: StoredDocument[], profile: Profile, related: PerfDoc[] = []) {
+  return checkExtracted({ file: "", format: null, documents: docs.map((d) => d.data), error: null }, profile, related).documents;
+}
+
+async function relatedTo(store: Store, workspaceId: number, fileId: number): Promise<PerfDoc[]> {
+  return (await store.listDocuments(workspaceId)).filter((d) => d.fileId !== fileId).map((d) => d.data);
 }
 
 function summary(row: StoredDocument, fileName: string, findings: Finding[]): DocumentSummary {
@@ -70,7 +77,7 @@ export async function documentSummaries(store: Store, files: StoredFile[], profi
   const out = new Map<number, DocumentSummary[]>();
   for (const f of files) {
     const docs = await store.documentsOfFile(f.id);
-    const checked = docs.length ? checkFile(docs, profile) : [];
+    const checked = docs.length ? checkFile(docs, profile, await relatedTo(store, f.workspaceId, f.id)) : [];
     out.set(f.id, docs.map((d, i) => summary(d, f.name, checked[i]?.findings ?? [])));
   }
   return out;
@@ -91,7 +98,7 @@ export async function loadDocument(store: Store, id: number): Promise<StoredDocu
 export async function documentView(ctx: ViewContext, row: StoredDocument): Promise<DocumentView> {
   const siblings = (await ctx.store.documentsOfFile(row.fileId)).map((d) => (d.id === row.id ? row : d));
   const file = await ctx.store.getFile(row.fileId);
-  const checked = checkFile(siblings, ctx.profile)[row.index];
+  const checked = checkFile(siblings, ctx.profile, await relatedTo(ctx.store, row.workspaceId, row.fileId))[row.index];
   const history = await historyOf(ctx.store, row);
   const suggestions = suggestionsOf(row.data, history);
   // A VAGUE_TARGET finding without a proposal gets the suggester's, so it can be applied in one click.
