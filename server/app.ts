@@ -17,6 +17,10 @@ import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./error
 import { contentDisposition, sanitizeFileName, userFromHeader } from "./names.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
+import { suggestWithLlm } from "../src/suggest/llm.ts";
+import { isMeasurable } from "../src/suggest/index.ts";
+import { vagueTarget } from "../src/validate/vague.ts";
+import { LlmError } from "../src/llm/errors.ts";
 import { documentSummaries, documentView, draftView, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
 import { CSP, appBundle, staticFile } from "./web.ts";
 
@@ -317,6 +321,15 @@ export function createApp(deps: AppDeps): Hono {
     const row = await loadDocument(store, id);
     const view = await documentView(ctx, row);
     let suggestion: S.FindingView["suggestion"] = null;
+    if (body.value !== undefined) {
+      // A model's proposal: the same checks as when it was proposed — a vague target, a measurable value.
+      const target = body.field ? readField(row.data, body.field) : undefined;
+      if (!body.field || !/^(indicators\[\d+\]\.target|targets\[\d+\]\.value)$/.test(body.field) || typeof target !== "string" || !vagueTarget(target).vague) {
+        throw new ApiError(422, "NO_SUGGESTION", "只能用建议值替换不可衡量的指标值");
+      }
+      if (!isMeasurable(body.value)) throw new ApiError(422, "NOT_MEASURABLE", `建议值“${body.value}”仍不可衡量（缺少数值或单位），未写入`);
+      return edit(c, row, body.field, body.value, "suggestion", body.baseVersion);
+    }
     if (body.findingId !== undefined || body.code !== undefined) {
       const f = view.findings.find((x) =>
         body.findingId !== undefined ? x.id === body.findingId : x.code === body.code && (body.field === undefined || x.where.field === body.field),
@@ -330,6 +343,25 @@ export function createApp(deps: AppDeps): Hono {
       throw new ApiError(422, "NO_SUGGESTION", "该问题没有可一键应用的建议，请按修改提示手工修改");
     }
     return edit(c, row, suggestion.field, suggestion.value, "suggestion", body.baseVersion);
+  });
+
+  // Measurable-value proposals from the model for the document's vague targets; every proposal has
+  // passed the vagueness and unit checks (and the budget cap for 成本), the rest are listed as discarded.
+  app.post("/api/documents/:id/llm-suggestions", async (c) => {
+    const row = await loadDocument(store, idOf(c, "文档"));
+    if (!llm) throw new ApiError(409, "LLM_NOT_CONFIGURED", "未配置大模型：指标值建议由确定性规则给出（见“给出指标值建议”）");
+    if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "大模型建议目前只用于自评表");
+    try {
+      const r = await suggestWithLlm(row.data, llm);
+      return c.json({
+        promptVersion: r?.promptVersion ?? null,
+        suggestions: r ? [...r.accepted].map(([index, suggestion]) => ({ index, field: suggestion.field ?? `indicators[${index}].target`, suggestion })) : [],
+        discarded: r?.discarded ?? [],
+      });
+    } catch (e) {
+      if (e instanceof LlmError) throw new ApiError(502, e.code, e.message);
+      throw e;
+    }
   });
 
   app.get("/api/documents/:id/versions", async (c) => {

@@ -83,6 +83,20 @@ function paths(): Record<string, Record<string, Op>> {
     "/api/documents/{id}/apply-suggestion": {
       post: { summary: "一键应用某个问题（或某个字段）的修改建议", tags: ["文档"], parameters: [doc], requestBody: body(S.ApplySuggestionBody), responses: { "200": ok(ref("DocumentView")), "404": err("问题或文档不存在"), "409": err("版本冲突"), "422": err("该问题没有可直接应用的建议"), ...common } },
     },
+    "/api/documents/{id}/llm-suggestions": {
+      post: {
+        summary: "大模型给出的可衡量指标值建议（均已通过可衡量性检查；未通过的列为 discarded）",
+        tags: ["文档"],
+        parameters: [doc],
+        responses: {
+          "200": ok({ type: "object", properties: { promptVersion: { type: ["string", "null"] }, suggestions: { type: "array", items: { type: "object" } }, discarded: { type: "array", items: { type: "object" } } } }),
+          "409": err("未配置大模型"),
+          "422": err("不是自评表"),
+          "502": err("大模型服务出错"),
+          ...common,
+        },
+      },
+    },
     "/api/documents/{id}/versions": {
       get: { summary: "版本历史（提取及每次修改：谁、何时、字段、原值→新值）", tags: ["文档"], parameters: [doc], responses: { "200": ok({ type: "object", properties: { versions: { type: "array", items: ref("DocumentVersion") } } }), "404": err("不存在"), ...common } },
     },

@@ -34,6 +34,8 @@ export const ApplySuggestionBody = z
     findingId: z.string().max(300).optional(),
     code: z.string().max(100).optional(),
     field: z.string().max(100).optional(),
+    /** A model's proposal for `field` (from /llm-suggestions): re-checked for measurability before it is written. */
+    value: z.string().max(200).optional(),
     baseVersion: z.number().int().positive().optional(),
   })
   .refine((b) => b.findingId !== undefined || b.field !== undefined, { message: "请给出 findingId，或 code 与 field，或 field" });

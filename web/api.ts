@@ -110,7 +110,7 @@ export const api = {
   document: (id: number) => call<DocumentView>("GET", `/api/documents/${id}`),
   edit: (id: number, field: string, value: string | number | null, baseVersion: number) =>
     call<DocumentView>("PATCH", `/api/documents/${id}`, { field, value, baseVersion }),
-  applySuggestion: (id: number, ref: { findingId?: string; field?: string }, baseVersion: number) =>
+  applySuggestion: (id: number, ref: { findingId?: string; field?: string; value?: string }, baseVersion: number) =>
     call<DocumentView>("POST", `/api/documents/${id}/apply-suggestion`, { ...ref, baseVersion }),
   accept: (id: number, version: number, overrides: { findingId: string; reason: string }[]) =>
     call<DocumentView>("POST", `/api/documents/${id}/accept`, { version, overrides }),

@@ -293,7 +293,7 @@ class DocumentPage {
     );
   }
 
-  apply(ref: { findingId?: string; field?: string }): Promise<void> {
+  apply(ref: { findingId?: string; field?: string; value?: string }): Promise<void> {
     const id = this.view.document.id;
     return this.enqueue(
       () => api.applySuggestion(id, ref, this.view.document.version),

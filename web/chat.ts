@@ -1,7 +1,7 @@
 // The chat panel beside the table: asks for a draft, revises a section, lists indicator suggestions.
 // Answers stream in over SSE with a visible progress state; the draft is shown with every number the
 // checker could not trace to the table highlighted.
-import { api, postStream, ApiFailure, type DocumentView, type DraftView, type FindingView, type StreamEvent } from "./api.ts";
+import { api, call, postStream, ApiFailure, type DocumentView, type DraftView, type FindingView, type StreamEvent } from "./api.ts";
 import { clear, h, toast } from "./dom.ts";
 import { findingBlock, SEVERITY_LABEL } from "./findings.ts";
 import { HELP_TEXT, parseIntent } from "./intent.ts";
@@ -10,7 +10,7 @@ import { askOverrides } from "./overrides.ts";
 export interface ChatHost {
   view(): DocumentView;
   llmNotice: string | null;
-  applySuggestion(ref: { findingId?: string; field?: string }): Promise<void>;
+  applySuggestion(ref: { findingId?: string; field?: string; value?: string }): Promise<void>;
 }
 
 /** The draft's text with unsupported numbers marked (<mark>), built from text nodes only. */
@@ -117,7 +117,8 @@ export class ChatPanel {
       return;
     }
     if (intent.kind === "suggest") {
-      this.showSuggestions(view);
+      if (this.host.llmNotice === null && view.data.kind === "自评表") await this.showLlmSuggestions(view);
+      else this.showSuggestions(view);
       return;
     }
     if (view.data.kind !== "自评表") {
@@ -185,6 +186,35 @@ export class ChatPanel {
     } finally {
       this.setBusy(null);
     }
+  }
+
+  /** The model's proposals (already checked for measurability by the server), then the rule-based ones. */
+  private async showLlmSuggestions(view: DocumentView): Promise<void> {
+    this.setBusy("正在请大模型给出指标值建议…");
+    try {
+      const r = await call<{ suggestions: { index: number; field: string; suggestion: { text: string; basis: string } }[]; discarded: { index: number; target: string; reason: string }[] }>(
+        "POST",
+        `/api/documents/${view.document.id}/llm-suggestions`,
+      );
+      const box = h("ol", { class: "suggest-list" });
+      for (const s of r.suggestions) {
+        const name = view.data.kind === "自评表" ? (view.data.indicators[s.index]?.level3 ?? `第 ${s.index + 1} 项`) : `第 ${s.index + 1} 项`;
+        box.append(
+          h("li", {},
+            h("div", {}, h("strong", {}, name), "：建议 ", h("code", {}, s.suggestion.text)),
+            h("div", { class: "basis" }, s.suggestion.basis),
+            h("button", { type: "button", class: "apply", onclick: () => void this.host.applySuggestion({ field: s.field, value: s.suggestion.text }) }, "应用"),
+          ),
+        );
+      }
+      const note = r.discarded.length ? `另有 ${r.discarded.length} 条建议因${r.discarded.map((d) => d.reason).join("、")}被丢弃。` : "";
+      this.say("assistant", r.suggestions.length ? `大模型给出 ${r.suggestions.length} 条建议（均已通过可衡量性检查）。${note}` : `大模型没有给出可用的建议。${note}`, box);
+    } catch (err) {
+      this.say("assistant", `大模型建议失败：${err instanceof ApiFailure ? err.message : "请求失败"}；以下为确定性规则给出的建议。`);
+    } finally {
+      this.setBusy(null);
+    }
+    this.showSuggestions(view);
   }
 
   private showSuggestions(view: DocumentView): void {
