@@ -461,7 +461,7 @@ export function createApp(deps: AppDeps): Hono {
     const history = await historyOf(store, row);
     const user = userOf(c);
     return sse(c, async (emit) => {
-      const draft = await draftReport(doc, { llm, profile, index: row.index, history, onEvent: forward(emit) });
+      const draft = await draftReport(doc, { llm, profile, index: row.index, history, onEvent: forward(emit), stream: true });
       const saved = await store.addDraft({ documentId: row.id, documentVersion: row.version, parentId: null, request: body.request ?? null, draft, user });
       emit({ type: "done", draft: draftView(saved) });
     });

@@ -208,3 +208,32 @@ describe("prompt budget (seed 001)", () => {
     }
   });
 });
+
+describe("streamed LLM drafts", () => {
+  it("deltas arrive per section as written; the text is split at the heading lines and checked", async () => {
+    const { splitSections } = await import("../src/draft/index.ts");
+    const doc = selfEval();
+    const good = templateDraft(doc, profile);
+    const text = good.map((s) => `${s.heading}\n${s.text}`).join("\n").replace("全年执行数6万元", "全年执行数5万元");
+    const chunks = text.match(/[\s\S]{1,40}/g)!;
+    fake.script({ chunks });
+    const events: { type: string; section?: number; text?: string }[] = [];
+    const d = await draftReport(doc, { llm: llmFor(), profile, stream: true, onEvent: (e) => events.push(e as never) });
+    const deltas = events.filter((e) => e.type === "delta");
+    expect(deltas.map((e) => e.text).join("")).toBe(text);
+    expect(deltas[0]!.section).toBe(0);
+    expect(deltas.at(-1)!.section).toBe(5);
+    expect(d.sections).toEqual(splitSections(text));
+    expect(d.sections.map((s) => s.heading)).toEqual(good.map((s) => s.heading));
+    expect(d.promptVersion).toBe("draft-report-stream@v1");
+    expect(d.findings.filter((f) => f.code === "DRAFT_NUMBER_UNSUPPORTED").map((f) => f.message)).toEqual([expect.stringContaining("“5万元”")]);
+  });
+  it.each([
+    ["前言\n一、项目基本情况\n正文一\n二、绩效评价工作情况：\n正文二", [["一、项目基本情况", "正文一"], ["二、绩效评价工作情况", "正文二"]]],
+    ["没有标题的文字", []],
+    ["一、项目基本情况\n（一）项目概况\n1、经费6万元", [["一、项目基本情况", "（一）项目概况\n1、经费6万元"]]],
+  ])("splitSections(%j)", async (text, expected) => {
+    const { splitSections } = await import("../src/draft/index.ts");
+    expect(splitSections(text).map((s) => [s.heading, s.text])).toEqual(expected);
+  });
+});

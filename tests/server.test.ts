@@ -503,14 +503,22 @@ describe("logs and the LLM key", () => {
   });
 
   it("an LLM draft streams, is stored with its prompt version, and the key is sent only to the endpoint", async () => {
-    const sections = ["一、项目基本情况", "二、绩效评价工作情况", "三、综合评价情况及评价结论", "四、项目主要绩效情况分析", "五、存在的问题", "六、有关建议"].map((heading) => ({ heading, text: `${heading}：项目资金6万元，执行率100.00%。` }));
-    fake.script({ content: JSON.stringify({ sections }) });
+    const headings = ["一、项目基本情况", "二、绩效评价工作情况", "三、综合评价情况及评价结论", "四、项目主要绩效情况分析", "五、存在的问题", "六、有关建议"];
+    // The model writes plain text, heading by heading; the server forwards each piece as it comes.
+    const chunks = headings.flatMap((h) => [`${h}\n`, "项目资金6万元，", "执行率100.00%。\n"]);
+    fake.script({ chunks });
     const res = await t.app.request("/api/documents/1/drafts", jsonReq("POST", {}));
     const text = await res.text();
-    const done = parseSse(text).at(-1)!;
+    const events = parseSse(text);
+    const deltas = events.filter((e) => e.event === "delta");
+    expect(deltas.length).toBe(chunks.length);
+    expect(deltas.map((d) => d.data.section)).toEqual(headings.flatMap((_, i) => [i, i, i]));
+    const done = events.at(-1)!;
     expect(done.event).toBe("done");
     expect(done.data.draft.drafter).toBe("llm");
-    expect(done.data.draft.promptVersion).toMatch(/draft-report@/);
+    expect(done.data.draft.promptVersion).toBe("draft-report-stream@v1");
+    expect(done.data.draft.sections.map((s: { heading: string }) => s.heading)).toEqual(headings);
+    expect(done.data.draft.sections[0].text).toBe("项目资金6万元，执行率100.00%。");
     expect(text).not.toContain(KEY);
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     const health = await t.app.request("/api/health");

@@ -32,6 +32,8 @@ export interface DraftOptions {
   /** Last year's documents of the same project: their report is the style example. */
   history?: SelfEvalDoc[];
   onEvent?: (e: DraftEvent) => void;
+  /** LLM only: stream the text as it is written (delta events), then split it into sections. */
+  stream?: boolean;
 }
 
 export const DraftSectionsSchema = z.object({ sections: z.array(z.object({ heading: z.string(), text: z.string() })).min(1) });
@@ -53,6 +55,15 @@ export async function draftReport(doc: SelfEvalDoc, opts: DraftOptions): Promise
     return finish(doc, templateDraft(doc, opts.profile), { drafter: "template", promptVersion: null, usage: null }, opts);
   }
   opts.onEvent?.({ type: "progress", message: `正在请大模型（${opts.llm.model}）起草六个部分…` });
+  if (opts.stream) {
+    let written = "";
+    const r = await opts.llm.stream({ prompt: "draft-report-stream", vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) } }, (delta) => {
+      written += delta;
+      opts.onEvent?.({ type: "delta", section: Math.max(0, headingCount(written) - 1), text: delta });
+    });
+    opts.onEvent?.({ type: "progress", message: "草稿已生成，正在逐个核对数字…" });
+    return finish(doc, splitSections(r.data), { drafter: "llm", promptVersion: `${r.prompt}@${r.promptVersion}`, usage: { totalTokens: r.usage.totalTokens } }, opts);
+  }
   const r = await opts.llm.structured({
     prompt: "draft-report",
     vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) },
@@ -88,6 +99,24 @@ export async function reviseSection(doc: SelfEvalDoc, draft: Draft, sectionIndex
   }
   const sections = draft.sections.map((s, i) => (i === sectionIndex ? revised : s));
   return finish(doc, sections, { drafter: opts.llm ? "llm" : draft.drafter, promptVersion, usage }, opts);
+}
+
+const HEADING_LINE = /^[ \t\u3000]*([一二三四五六])、[^\n]*$/gm;
+
+function headingCount(text: string): number {
+  return [...text.matchAll(HEADING_LINE)].length;
+}
+
+/** Plain text with one heading line per section ("一、项目基本情况") → sections; text before the first heading is dropped. */
+export function splitSections(text: string): DraftSection[] {
+  const out: DraftSection[] = [];
+  const marks = [...text.matchAll(HEADING_LINE)];
+  marks.forEach((m, i) => {
+    const start = m.index! + m[0].length;
+    const end = marks[i + 1]?.index ?? text.length;
+    out.push({ heading: m[0].trim().replace(/[：:]$/, ""), text: text.slice(start, end).replace(/^\n+|\s+$/g, "") });
+  });
+  return out;
 }
 
 /** Reads "第五部分" / "第5节" / "五、" from a revision request; null when none is named. */
