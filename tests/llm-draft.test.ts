@@ -200,11 +200,13 @@ describe("prompt budget (seed 001)", () => {
     const ing = await ingest(new Uint8Array(readFileSync(p)), p);
     const whole = ing.blocks.map((b) => (b.kind === "paragraph" ? b.text : b.rows.map((r) => r.map((c) => c.text).join("\t")).join("\n"))).join("\n");
     const docs = await seed001();
-    const prompt = await loadPrompt("draft-report");
-    for (const doc of docs) {
-      const msgs = renderPrompt(prompt, { data: draftData(doc, profile), example: styleExample(doc) });
-      const ratio = estimateTokens(msgs.map((m) => m.content).join("\n")) / estimateTokens(whole);
-      expect(ratio).toBeLessThanOrEqual(0.2);
+    for (const name of ["draft-report", "draft-report-stream"]) {
+      const prompt = await loadPrompt(name);
+      for (const doc of docs) {
+        const msgs = renderPrompt(prompt, { data: draftData(doc, profile), example: styleExample(doc) });
+        const ratio = estimateTokens(msgs.map((m) => m.content).join("\n")) / estimateTokens(whole);
+        expect(ratio, `${name}: ${doc.name}`).toBeLessThanOrEqual(0.2);
+      }
     }
   });
 });
