@@ -285,3 +285,18 @@ describe("TARGET_DRIFT: the 自评表 against its approved 申报表", () => {
     expect(doc.findings.filter((f: { code: string }) => f.code === "TARGET_DRIFT")).toHaveLength(2);
   });
 });
+
+describe("SECTION_MISSING", () => {
+  it("a report without 存在的问题 and 有关建议 is reported; the full outline is not", () => {
+    const rep = report([
+      ["一、项目基本情况", "项目总资金6万元。"],
+      ["二、绩效评价工作情况", "对照目标逐项核对。"],
+      ["三、综合评价情况及评价结论", "自评得分100分。"],
+      ["四、项目主要绩效情况分析", "各项指标均完成。"],
+    ]).report;
+    const f = findingsOf([selfEval({ report: rep })]).find((x) => x.code === "SECTION_MISSING")!;
+    expect(f.message).toContain("存在的问题");
+    expect(f.message).toContain("有关建议");
+    expect(codes([selfEval({ report: FULL_REPORT })])).not.toContain("SECTION_MISSING");
+  });
+});

@@ -118,6 +118,7 @@ export function checkDraft(doc: SelfEvalDoc, index: number, sections: DraftSecti
     provenance: { ...doc.provenance, report: { title: null, sections: sections.map((s) => ({ file: "draft", text: s.heading })) } },
   };
   for (const f of checkReport({ doc: asReport, index, file: { docs: [asReport], profile }, profile })) {
+    if (f.code === "SECTION_MISSING") continue; // DRAFT_SECTION_MISSING above says it for a draft
     out.push({ ...f, where: { ...f.where, field: f.where.field?.replace(/^report\./, "draft.") ?? "draft" } });
   }
   return out;

@@ -24,6 +24,15 @@ export function numberStyle(line: string): NumberStyle | null {
 
 const PROBLEMS = /存在的?问题/;
 
+const REQUIRED_TOPICS = [
+  { name: "项目基本情况", re: /基本情况|项目概况/ },
+  { name: "绩效评价工作情况", re: /评价工作|工作情况|工作开展/ },
+  { name: "综合评价情况及评价结论", re: /综合评价|评价结论|自评结论/ },
+  { name: "项目主要绩效情况分析", re: /绩效情况分析|指标分析|绩效分析|目标完成情况/ },
+  { name: "存在的问题", re: /问题/ },
+  { name: "有关建议", re: /建议|改进措施/ },
+];
+
 export function checkReport(ctx: SelfEvalContext): Finding[] {
   const { doc, profile } = ctx;
   const rep = doc.report;
@@ -42,6 +51,20 @@ export function checkReport(ctx: SelfEvalContext): Finding[] {
       );
     }
   });
+
+  // Outline of the 自评报告 (domain.md §5 B; A and D use the same topics under other numbers).
+  if (rep.sections.length >= 3) {
+    const missing = REQUIRED_TOPICS.filter((t) => !rep.sections.some((sec) => t.re.test(squash(sec.heading))));
+    if (missing.length) {
+      out.push(
+        finding("SECTION_MISSING", {
+          where: whereDoc(ctx, "自评报告", "report.sections"),
+          message: `报告缺少“${missing.map((m) => m.name).join("”“")}”${missing.length > 1 ? "等章节" : "一节"}（现有：${rep.sections.map((x) => x.heading).join("、")}）。`,
+          provenance: [pv?.title],
+        }),
+      );
+    }
+  }
 
   const deducted =
     (doc.total.score !== null && doc.total.weight !== null && doc.total.score < doc.total.weight - profile.tolerance.total) ||
