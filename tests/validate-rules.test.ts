@@ -66,7 +66,7 @@ describe("score rules", () => {
   it.each([
     { why: "score over weight", patch: { score: 25 }, i: 0, code: "SCORE_EXCEEDS_WEIGHT" },
     { why: "blank score with a weight", patch: { score: null }, i: 2, code: "SCORE_MISSING" },
-    { why: "negative score", patch: { score: -1 }, i: 2, code: "SCORE_MISSING" },
+    { why: "negative score", patch: { score: -1 }, i: 2, code: "SCORE_NEGATIVE" },
     { why: "shortfall with full marks", patch: { actual: "3场" }, i: 0, code: "SHORTFALL_FULL_SCORE" },
     { why: "deduction without reason", patch: { score: 18, actual: "4场" }, i: 0, code: "MISSING_DEVIATION" },
     { why: "score not by formula (4/5 × 20 = 16, printed 12)", patch: { score: 12, actual: "4场", deviation: "受疫情影响少开展1场" }, i: 0, code: "QUANT_SCORE_MISCALC" },
@@ -138,7 +138,11 @@ describe("target quality rules", () => {
     expect(codes([withIndicator(2, { target })]).includes("TIMELINESS_NO_DATE")).toBe(present);
   });
   it("cost indicators must match the budget; parts are summed", () => {
-    expect(codes([withIndicator(3, { target: "≤5万元" })])).toContain("COST_BUDGET_MISMATCH");
+    // A cap above the budget is wrong; a cap below it is a cost-control target, not a mismatch.
+    expect(codes([withIndicator(3, { target: "≤8万元", actual: "6万元" })])).toContain("COST_BUDGET_MISMATCH");
+    expect(codes([withIndicator(3, { target: "≤5万元", actual: "5万元" })])).not.toContain("COST_BUDGET_MISMATCH");
+    // A plain amount is the project's cost and must be the budget.
+    expect(codes([withIndicator(3, { target: "5万元", actual: "5万元" })])).toContain("COST_BUDGET_MISMATCH");
     expect(codes([withIndicator(3, { target: "60000元" })])).not.toContain("COST_BUDGET_MISMATCH");
     expect(codes([withIndicator(3, { target: "≤50元/人" })])).not.toContain("COST_BUDGET_MISMATCH");
     const inds = standardIndicators();
@@ -198,6 +202,19 @@ describe("report rules", () => {
     const doc = withIndicator(0, { score: 19, actual: "4.75场", deviation: "少开展" }, selfEval({ report: rep, total: { weight: 100, score: 99 } }));
     expect(codes([doc])).toEqual(expect.arrayContaining(["REPORT_SECTION_EMPTY", "NO_PROBLEMS_BUT_DEDUCTION", "HEADING_NUMBERING_INCONSISTENT"]));
     expect(codes([selfEval({ report: FULL_REPORT })])).not.toContain("HEADING_NUMBERING_INCONSISTENT");
+  });
+  it("a spending item, a source row, the scale and 结余 in the report are not table mismatches", () => {
+    const doc = selfEval({
+      funds: { total: { initial: 8, adjusted: 8, executed: 7.5, weight: 10, rate: "93.75%", score: 9.38 }, fiscal: { initial: 6, adjusted: 6, executed: 5.5 }, other: { initial: 2, adjusted: 2, executed: 2 } },
+      total: { weight: 100, score: 99.38 },
+    });
+    doc.report = report([
+      ["一、项目基本情况", "当年财政拨款预算数6万元，其中宣传品印制支出2万元，结余资金0.5万元。"],
+      ["三、综合评价情况及评价结论", "评价指标体系总分100分，本项目自评总分99.38分。"],
+    ]).report;
+    const c = codes([doc]);
+    expect(c).not.toContain("REPORT_TABLE_NUM_MISMATCH");
+    expect(c).not.toContain("REPORT_SCORE_MISMATCH");
   });
   it("report numbers must be the table's", () => {
     const rep = report([
@@ -283,6 +300,58 @@ describe("TARGET_DRIFT: the 自评表 against its approved 申报表", () => {
     expect(code).toBe(1);
     const doc = JSON.parse(out.join("\n")).files[0].documents[0];
     expect(doc.findings.filter((f: { code: string }) => f.code === "TARGET_DRIFT")).toHaveLength(2);
+  });
+});
+
+describe("review fixes: no false errors on correct tables", () => {
+  it("a rate printed to whole percent is not a mismatch", () => {
+    const doc = selfEval({ funds: { total: { initial: 7, adjusted: 7, executed: 5.55, weight: 10, rate: "79%", score: 7.93 }, fiscal: { initial: 7, adjusted: 7, executed: 5.55 } } });
+    expect(codes([doc])).not.toContain("RATE_MISMATCH");
+    const wrong = selfEval({ funds: { total: { initial: 7, adjusted: 7, executed: 5.55, weight: 10, rate: "81%", score: 7.93 }, fiscal: { initial: 7, adjusted: 7, executed: 5.55 } } });
+    expect(codes([wrong])).toContain("RATE_MISMATCH");
+  });
+  it("a cost target without operator is a cap: spending less is no shortfall", () => {
+    expect(codes([withIndicator(3, { target: "6万元", actual: "5.8万元" })])).not.toContain("SHORTFALL_FULL_SCORE");
+  });
+  it("weights of 10/60/30 without 满意度: info, not an error", () => {
+    const inds = standardIndicators().filter((i) => i.level1 !== "满意度指标");
+    inds[0] = { ...inds[0]!, weight: 30, score: 30 };
+    const f = findingsOf([selfEval({ indicators: inds })]).filter((x) => x.code === "MISSING_CORE_DIMENSION");
+    expect(f.map((x) => x.severity)).not.toContain("error");
+  });
+  it("a blank execution weight counts as the profile's 10 in the weight sum", () => {
+    const doc = selfEval({ funds: { total: { initial: 6, adjusted: 6, executed: 6, weight: null, rate: "100.00%", score: 10 }, fiscal: { initial: 6, adjusted: 6, executed: 6 } } });
+    expect(codes([doc])).not.toContain("WEIGHT_SUM_NOT_100");
+  });
+  it("a target that adds a value to the name is not a repetition; a name that holds the value is", () => {
+    expect(codes([withIndicator(1, { level3: "宣传覆盖率", target: "宣传覆盖率≥95%" })])).not.toContain("TARGET_REPEATS_NAME");
+    expect(codes([withIndicator(0, { level3: "开展禁毒宣传活动≥5场", target: "完成" })])).toContain("TARGET_REPEATS_NAME");
+  });
+  it("≤30天 is a time limit; 百分之百 is a number; a fraction compares with a percent", () => {
+    expect(codes([withIndicator(2, { target: "≤30天" })])).not.toContain("TIMELINESS_NO_DATE");
+    expect(codes([withIndicator(1, { target: "百分之百", actual: "百分之百" })])).not.toContain("VAGUE_TARGET");
+    expect(codes([withIndicator(1, { target: "≥90%", actual: "0.93" })])).not.toContain("SHORTFALL_FULL_SCORE");
+  });
+  it("low execution with only an indicator's unrelated 原因 still needs a reason", () => {
+    const doc = selfEval({ funds: { total: { initial: 10, adjusted: 10, executed: 6, weight: 10, rate: "60.00%", score: 6 }, fiscal: { initial: 10, adjusted: 10, executed: 6 } } });
+    doc.indicators[0] = { ...doc.indicators[0]!, deviation: "因疫情原因少开展1场" };
+    expect(codes([doc])).toContain("LOW_EXEC_NO_REASON");
+    doc.indicators[3] = { ...doc.indicators[3]!, deviation: "部分资金因采购延期未支出" };
+    expect(codes([doc])).not.toContain("LOW_EXEC_NO_REASON");
+  });
+});
+
+describe("QUAL_TIER_MISMATCH", () => {
+  it.each([
+    ["部分达成年度指标并具有一定效果", 17, 20, true],
+    ["部分达成年度指标并具有一定效果", 13, 20, false],
+    ["达成年度指标", 15, 20, true],
+    ["达成年度指标", 17, 20, false],
+    ["未达成年度指标且效果较差", 12, 20, true],
+    ["未达成年度指标且效果较差", 11, 20, false],
+  ])("%s with %s/%s → flagged %s", (actual, score, weight, flagged) => {
+    const doc = withIndicator(0, { target: "达成年度指标", actual, score, weight, deviation: "按定性档次评分" });
+    expect(codes([doc]).includes("QUAL_TIER_MISMATCH")).toBe(flagged);
   });
 });
 

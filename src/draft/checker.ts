@@ -42,7 +42,25 @@ export function supportedNumbers(doc: SelfEvalDoc, profile: Profile): SupportedN
   for (const row of Object.values(doc.funds)) {
     for (const v of [row.initial, row.adjusted, row.executed]) if (v !== null) s.amounts.push(v), other(v, "万元");
     for (const v of [row.weight, row.score]) if (v !== null) score(v);
+    if (row.weight !== null && row.score !== null) score(sub(row.weight, row.score));
     for (const n of allNumbers(row.rate)) add(n);
+  }
+  // Differences a report explains: 结余 (A − B) and the year's adjustment (A − a0).
+  const t = doc.funds.total;
+  if (t.adjusted !== null && t.executed !== null) s.amounts.push(sub(t.adjusted, t.executed));
+  if (t.adjusted !== null && t.initial !== null) s.amounts.push(sub(t.adjusted, t.initial), sub(t.initial, t.adjusted));
+  // First-level subtotals (产出指标得分 46.67 分 …).
+  const byGroup = new Map<string, { w: number[]; s: number[] }>();
+  for (const ind of doc.indicators) {
+    const g = byGroup.get(ind.level1 ?? "") ?? { w: [], s: [] };
+    if (ind.weight !== null) g.w.push(ind.weight);
+    if (ind.score !== null) g.s.push(ind.score);
+    byGroup.set(ind.level1 ?? "", g);
+  }
+  for (const g of byGroup.values()) {
+    score(sum(g.w));
+    score(sum(g.s));
+    score(sub(sum(g.w), sum(g.s)));
   }
   const texts = [doc.name, doc.department, doc.implementer, doc.goals.expected, doc.goals.actual];
   for (const ind of doc.indicators) {

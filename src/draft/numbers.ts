@@ -37,6 +37,8 @@ export function numbersIn(text: string): TextNumber[] {
     } else {
       const word = t.slice(start);
       if (CN_WORDS.test(word) || (start > 0 && CN_WORDS.test(t.slice(start - 1)))) continue;
+      // "三个方面的问题", "两个环节": the structure of the text, not data.
+      if (/^(个)?(方面|部分|环节|层面|维度)/.test(t.slice(end - (m[4] === "个" ? 1 : 0)))) continue;
       // 下一年度, 上一年, 同一项, 每一次, 唯一: ordinal or determiner, not a quantity.
       if (/[下上同每任唯]$/.test(t.slice(Math.max(0, start - 1), start)) && m[3] === "一") continue;
       const v = chineseValue(m[3]!);

@@ -4,7 +4,7 @@ import { fmt, roundHalfUp, sum } from "./decimal.ts";
 import { scoreExecution } from "./execution.ts";
 import { scoreRatio } from "./indicator.ts";
 import { gradeOf, type Profile } from "./profile.ts";
-import { scoredLines } from "./lines.ts";
+import { groupRatio, scoredLines } from "./lines.ts";
 
 export interface LineScore {
   /** Index of the first indicator of the line (a shared-score group counts once). */
@@ -37,11 +37,11 @@ export function scoreDocument(doc: SelfEvalDoc, profile: Profile): DocumentScore
   const lines: LineScore[] = [];
   for (const { i: k, group } of scoredLines(doc.indicators)) {
     const ind = doc.indicators[k]!;
-    const ratios = group.map((g) => scoreRatio(doc.indicators[g]!.target, doc.indicators[g]!.actual, profile));
+    const ratios = group.map((g) => scoreRatio(doc.indicators[g]!.target, doc.indicators[g]!.actual, profile, { costLike: /成本/.test(doc.indicators[g]!.level2 ?? "") }));
     let computed: number | null = null;
     let formula: string;
     if (ind.weight !== null && ratios.every((r) => r.ratio !== null)) {
-      const ratio = Math.min(...ratios.map((r) => Math.min(1, Math.max(0, r.ratio!))));
+      const ratio = groupRatio(ratios.map((r) => r.ratio!));
       computed = roundHalfUp(ind.weight * ratio, 2);
       formula = `${ratios.map((r) => r.formula).join("；")} → ${fmt(ind.weight)} × ${fmt(ratio * 100)}% = ${fmt(computed)} 分`;
     } else {

@@ -22,8 +22,14 @@ export interface IndicatorScore {
 const unitText = (q: Quantity) => q.unit ?? "";
 
 /** The earned share for a target/actual pair, or a reason why it cannot be computed. */
-export function scoreRatio(targetText: string | null, actualText: string | null, p: Profile): Omit<IndicatorScore, "score"> {
-  const target = parseQuantity(targetText);
+export interface RatioOptions {
+  /** A 成本 indicator: a target written without an operator is a cap (≤), spending less is not a shortfall. */
+  costLike?: boolean;
+}
+
+export function scoreRatio(targetText: string | null, actualText: string | null, p: Profile, o: RatioOptions = {}): Omit<IndicatorScore, "score"> {
+  const parsedTarget = parseQuantity(targetText);
+  const target = parsedTarget && o.costLike && parsedTarget.op === null && parsedTarget.upper === undefined ? { ...parsedTarget, op: "≤" as const } : parsedTarget;
   const actual = parseQuantity(actualText);
   if (!target) return { method: "not-computable", ratio: null, formula: "年度指标值不是可比较的数值，无法按公式计分", target, actual };
   if (!actual) return { method: "not-computable", ratio: null, formula: "实际完成值不是可比较的数值，无法按公式计分", target, actual };
@@ -51,8 +57,8 @@ export function scoreRatio(targetText: string | null, actualText: string | null,
   return { method: "positive", ratio: B / A, formula: `正向指标未达标：得分 = 分值 × 完成值 ÷ 指标值 = 分值 × ${fmt(B, 4)} ÷ ${fmt(A, 4)}`, target, actual };
 }
 
-export function scoreIndicator(targetText: string | null, actualText: string | null, weight: number | null, p: Profile): IndicatorScore {
-  const r = scoreRatio(targetText, actualText, p);
+export function scoreIndicator(targetText: string | null, actualText: string | null, weight: number | null, p: Profile, o: RatioOptions = {}): IndicatorScore {
+  const r = scoreRatio(targetText, actualText, p, o);
   if (r.ratio === null || weight === null) return { ...r, score: null };
   const score = roundHalfUp(weight * Math.min(1, Math.max(0, r.ratio)), 2);
   return { ...r, score, formula: `${r.formula.replace(/分值/g, `${fmt(weight)}`)} → ${fmt(score)} 分` };

@@ -12,3 +12,12 @@ export function scoredLines(inds: Indicator[]): { i: number; group: number[] }[]
   }
   return out;
 }
+
+/**
+ * The earned share of a line whose indicators share one 分值: the mean of the members' shares (each
+ * capped to 0–1). No rule fixes this; the mean credits each packed indicator equally (docs/decisions.md).
+ */
+export function groupRatio(ratios: number[]): number {
+  if (ratios.length === 0) return 0;
+  return ratios.reduce((a, r) => a + Math.min(1, Math.max(0, r)), 0) / ratios.length;
+}

@@ -60,6 +60,9 @@ export function toCommonUnit(q: Quantity, other: Quantity): { a: number; b: numb
   const money: Record<string, number> = { 元: 1, 千元: 1e3, 万元: 1e4, 万: 1e4, 亿元: 1e8 };
   const ua = q.unit;
   const ub = other.unit;
+  // "≥90%" against "0.93": a share written as a fraction.
+  if (ua === "%" && ub === null && other.value <= 1) return { a: q.value, b: other.value * 100 };
+  if (ub === "%" && ua === null && q.value <= 1) return { a: q.value * 100, b: other.value };
   if (ua && ub && ua !== ub) {
     if (money[ua] && money[ub]) return { a: q.value * money[ua]!, b: other.value * money[ub]! };
     return null;

@@ -45,7 +45,8 @@ export function checkFunds(ctx: SelfEvalContext): Finding[] {
           provenance: [pv.adjusted, pv.executed, pv.rate],
         }),
       );
-    } else if (printedRate !== null && Math.abs(printedRate - exec.rate * 100) > tol.ratePoints + 0.005) {
+    } else if (printedRate !== null && Math.abs(printedRate - exec.rate * 100) > tol.ratePoints + 0.5 * 10 ** -printedDecimals(t.rate)) {
+      // A rate printed as "79%" is right for 79.29%: the tolerance follows the decimals actually printed.
       out.push(
         finding("RATE_MISMATCH", {
           where: whereDoc(ctx, "年度资金总额/执行率", "funds.total.rate"),
@@ -129,8 +130,16 @@ export function checkFunds(ctx: SelfEvalContext): Finding[] {
   return out;
 }
 
+function printedDecimals(text: string | null): number {
+  const m = /\d+[.．](\d+)/.exec(text ?? "");
+  return m ? m[1]!.length : 0;
+}
+
+// A reason about the money, not any sentence with 原因 (an indicator's "因疫情原因少开展1场" is not one).
+const BUDGET_REASON = /(资金|支出|执行|预算|拨付|结余|结转)[^。；]{0,30}(原因|由于|因为|导致|因)|(原因|由于|因为|导致)[^。；]{0,30}(资金|支出|执行|预算|拨付|结余|结转)/;
+
 /** Whether the report or a deviation cell explains budget matters (optionally matching `re`). */
-function hasExplanation(ctx: SelfEvalContext, re: RegExp = /原因|由于|因为|导致/): boolean {
+function hasExplanation(ctx: SelfEvalContext, re: RegExp = BUDGET_REASON): boolean {
   const texts = [...(ctx.doc.report?.sections.map((s) => s.text) ?? []), ...ctx.doc.indicators.map((i) => i.deviation ?? "")];
   return texts.some((t) => !isPlaceholder(t) && re.test(t));
 }

@@ -81,11 +81,18 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
       );
     }
     const name = ind.level3 ? squash(ind.level3) : "";
-    if (name && ind.target && (name === squash(ind.target) || (name.length > 4 && squash(ind.target).startsWith(name)))) {
+    // domain.md §4.2: name == 指标值, or the target only restates the name (no value of its own), or the
+    // name itself holds the value (a digit with unit, or an operator) while the target is not measurable.
+    const target = ind.target ? squash(ind.target) : "";
+    const restates = name && target && (name === target || (name.length > 4 && target.startsWith(name) && !hasDigit(target.slice(name.length))));
+    const nameHoldsValue = name && target && /[≥≤<>＞＜]|\d+(\.\d+)?\s*(%|个|人|场|次|件|户|项|万元|元)|以上|以下/.test(name) && !hasDigit(target);
+    if (restates || nameHoldsValue) {
       out.push(
         finding("TARGET_REPEATS_NAME", {
           where: w("target"),
-          message: `指标值${q(ind.target)}重复了三级指标名称${q(ind.level3)}，没有单独给出目标数值。`,
+          message: restates
+            ? `指标值${q(ind.target)}重复了三级指标名称${q(ind.level3)}，没有单独给出目标数值。`
+            : `目标数值写在了三级指标名称${q(ind.level3)}里，指标值只写${q(ind.target)}。`,
           provenance: [pv.level3, pv.target],
         }),
       );
@@ -134,7 +141,11 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
         out.push(
           finding("SATISFACTION_NO_SURVEY", {
             where: w("target"),
-            message: !hasPct ? `满意度指标值${q(ind.target)}不是百分比。` : `满意度${q(ind.target)}→${q(ind.actual)}，但报告中没有说明调查方式、样本量。`,
+            message: !hasPct
+              ? `满意度指标值${q(ind.target)}不是百分比。`
+              : doc.report
+                ? `满意度${q(ind.target)}→${q(ind.actual)}，但报告中没有说明调查方式、样本量。`
+                : `满意度${q(ind.target)}→${q(ind.actual)}：本文件没有自评报告，需在报告中说明调查方式、样本量。`,
             provenance: [pv.target, pv.actual],
           }),
         );
@@ -158,7 +169,14 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
 
 export function hasDeadline(t: string): boolean {
   const s = squash(toHalfWidth(t));
-  return /\d{1,2}月(\d{1,2}日)?(前|之前|以前|内|底|末)?/.test(s) || /%/.test(s) || /\d+(个)?(工作日|日|天|小时|周|个月)(内|以内|之内)/.test(s) || /\d{4}[-./]\d{1,2}/.test(s) || /(年底|年末|季度末|上半年|下半年)前/.test(s);
+  return (
+    /\d{1,2}月(\d{1,2}日)?(前|之前|以前|内|底|末)?/.test(s) ||
+    /%/.test(s) ||
+    /\d+(个)?(工作日|日|天|小时|周|个月)(内|以内|之内)/.test(s) ||
+    /[≤<]\d+(个)?(工作日|日|天|小时|周|个月)/.test(s) ||
+    /\d{4}[-./]\d{1,2}/.test(s) ||
+    /(年底|年末|季度末|上半年|下半年)前/.test(s)
+  );
 }
 
 function checkCost(ctx: SelfEvalContext): Finding[] {
@@ -173,6 +191,10 @@ function checkCost(ctx: SelfEvalContext): Finding[] {
   const t = doc.funds.total;
   const budgets = [t.initial, t.adjusted, t.executed].filter((x): x is number => x !== null && x > 0);
   if (budgets.length === 0 || budgets.some((b) => within(b, total, profile.tolerance.line))) return [];
+  // Ceilings ("≤4万元", "不超过4万元") state a cap, not the total: only exceeding the budget is wrong
+  // (domain.md §3.4). Plain amounts itemise the project's cost and must add up to it (001 gold: 72.7 ≠ 73.6).
+  const ceilings = amounts.every((a) => /[≤<]|不超过|不高于|以内|以下|控制在/.test(doc.indicators[a.i]!.target ?? ""));
+  if (ceilings && total <= Math.max(...budgets) + profile.tolerance.line) return [];
   const parts = amounts.length > 1 ? `${amounts.map((a) => fmt(a.v, 4)).join(" + ")} = ${fmt(total, 4)}` : fmt(total, 4);
   return [
     finding("COST_BUDGET_MISMATCH", {
@@ -224,9 +246,22 @@ function checkDimensions(ctx: SelfEvalContext): Finding[] {
   const missing: string[] = [];
   if (!groups.has("output") && !groups.has("cost")) missing.push("产出指标");
   if (!groups.has("benefit")) missing.push("效益指标");
-  if (!groups.has("satisfaction") && profile.weights.satisfaction > 0) missing.push("满意度指标");
   if (missing.length) {
     out.push(finding("MISSING_CORE_DIMENSION", { where: whereDoc(ctx, "绩效指标"), message: `缺少${missing.join("、")}。` }));
+  }
+  if (!groups.has("satisfaction") && profile.weights.satisfaction > 0) {
+    // An error only when the table leaves room for it: weights already summing to 100 without 满意度
+    // are an adjusted first-level weighting (allowed), so only an info then.
+    const used = sum([doc.funds.total.weight ?? profile.weights.execution, ...doc.indicators.map((i) => i.weight ?? 0)]);
+    const adjusted = within(used, 100, profile.tolerance.line);
+    out.push(
+      finding("MISSING_CORE_DIMENSION", {
+        severity: adjusted ? "info" : "error",
+        where: whereDoc(ctx, "满意度指标"),
+        message: adjusted ? "没有满意度指标（其余指标权重已合计 100，视为调整了一级指标权重）。" : "缺少满意度指标，而满意度默认应占 10 分。",
+        fix: "补充服务对象满意度指标（如“服务对象满意度 ≥90%（问卷调查）”）；确不适用的，在报告中说明权重调整理由。",
+      }),
+    );
   }
   const level2s = doc.indicators.map((i) => ({ g: level1Group(i.level1, i.level2), l2: i.level2 ?? "" }));
   for (const g of ["output", "benefit"] as const) {

@@ -4,7 +4,7 @@ import type { Finding } from "../domain/finding.ts";
 import { finding } from "./catalogue.ts";
 import { whereDoc, type SelfEvalContext } from "./context.ts";
 import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
-import { fmt, pct, within } from "../score/decimal.ts";
+import { fmt, pct, sub, within } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
 import { scoredLines } from "../score/lines.ts";
 
@@ -115,12 +115,16 @@ function checkReportNumbers(ctx: SelfEvalContext): Finding[] {
   const { doc, profile } = ctx;
   const out: Finding[] = [];
   const t = doc.funds.total;
-  const amounts = [t.initial, t.adjusted, t.executed].filter((x): x is number => x !== null);
+  // Any figure of the funds block (source rows too) and the differences a report explains.
+  const amounts = Object.values(doc.funds).flatMap((r) => [r.initial, r.adjusted, r.executed]).filter((x): x is number => x !== null);
+  if (t.adjusted !== null && t.executed !== null) amounts.push(sub(t.adjusted, t.executed));
+  if (t.adjusted !== null && t.initial !== null) amounts.push(sub(t.adjusted, t.initial), sub(t.initial, t.adjusted));
   const exec = t.adjusted && t.executed !== null ? t.executed / t.adjusted : null;
   doc.report!.sections.forEach((s, si) => {
     const text = toHalfWidth(s.text).replace(/\s+/g, "");
     // "项目总资金6万元", "预算资金19.2万元", "执行66.44万元", "支出73.6万元".
-    for (const m of text.matchAll(/(总资金|总预算|预算资金|预算数|项目资金|全年预算|年初预算|执行数|实际支出|支出|执行)(?:为|是|共计|合计|共|约)?(\d+(?:\.\d+)?)万元/g)) {
+    // Only labels that name a funds figure; "宣传品印制支出2万元" is a spending item, not the table's.
+    for (const m of text.matchAll(/(总资金|总预算|预算资金|预算数|项目资金|全年预算|年初预算|执行数|实际支出|执行金额|结余资金|结余)(?:为|是|共计|合计|共|约)?(\d+(?:\.\d+)?)万元/g)) {
       const v = Number(m[2]);
       if (amounts.length && !amounts.some((a) => within(a, v, 0.01))) {
         out.push(
@@ -132,7 +136,7 @@ function checkReportNumbers(ctx: SelfEvalContext): Finding[] {
         );
       }
     }
-    for (const m of text.matchAll(/执行率(?:为|达到|达)?(\d+(?:\.\d+)?)%/g)) {
+    for (const m of text.matchAll(/执行率(?:约为|约|为|达到了|达到|达)?(\d+(?:\.\d+)?)%/g)) {
       const v = Number(m[1]);
       if (exec !== null && Math.abs(v - exec * 100) > profile.tolerance.ratePoints + 0.005) {
         out.push(
@@ -144,8 +148,10 @@ function checkReportNumbers(ctx: SelfEvalContext): Finding[] {
         );
       }
     }
-    for (const m of text.matchAll(/(?:自评总分|自评得分|综合得分|总得分|总分)(?:为|是|达到|达)?(\d+(?:\.\d+)?)分/g)) {
+    for (const m of text.matchAll(/(?:自评总分|自评得分|综合得分|最终得分|总得分|总分)(?:为|是|达到|达)?(\d+(?:\.\d+)?)分(?!制)/g)) {
       const v = Number(m[1]);
+      // "评价指标体系总分100分", "满分100分": the scale, not the result.
+      if (/(体系|满分|评分标准|分值)$/.test(text.slice(Math.max(0, m.index! - 4), m.index!))) continue;
       if (doc.total.score !== null && !within(v, doc.total.score, profile.tolerance.total)) {
         out.push(
           finding("REPORT_SCORE_MISMATCH", {

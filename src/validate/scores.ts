@@ -8,7 +8,7 @@ import { fmt, roundHalfUp, sum, within } from "../score/decimal.ts";
 import { scoreRatio } from "../score/indicator.ts";
 import { scoreExecution } from "../score/execution.ts";
 import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
-import { scoredLines } from "../score/lines.ts";
+import { groupRatio, scoredLines } from "../score/lines.ts";
 
 
 
@@ -23,13 +23,15 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
   // Σ weights = 100
   const weights = lines.map((l) => doc.indicators[l.i]!.weight);
   if (weights.some((w) => w !== null)) {
-    const total = sum([execW ?? 0, ...weights.map((w) => w ?? 0)]);
+    // A blank 分值 on the 年度资金总额 row means the profile's execution weight, as the scorer assumes.
+    const execWeightUsed = execW ?? profile.weights.execution;
+    const total = sum([execWeightUsed, ...weights.map((w) => w ?? 0)]);
     const printed = doc.total.weight;
     if (!within(total, 100, tol.line) || (printed !== null && !within(printed, 100, tol.line))) {
       out.push(
         finding("WEIGHT_SUM_NOT_100", {
           where: whereDoc(ctx, "分值合计", "total.weight"),
-          message: `预算执行率分值 ${fmt(execW ?? 0)} + 各指标分值 ${fmt(total - (execW ?? 0))} = ${fmt(total)}${printed !== null ? `（表中总分值 ${fmt(printed)}）` : ""}，应为 100。`,
+          message: `预算执行率分值 ${fmt(execWeightUsed)}${execW === null ? "（未填，按默认）" : ""} + 各指标分值 ${fmt(sum(weights.map((w) => w ?? 0)))} = ${fmt(total)}${printed !== null ? `（表中总分值 ${fmt(printed)}）` : ""}，应为 100。`,
           provenance: [doc.provenance.total.weight, doc.provenance.funds.total.weight],
         }),
       );
@@ -78,7 +80,7 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
     if (ind.weight === null || ind.score === null) continue;
     if (ind.score < 0 || ind.score > ind.weight + tol.line) {
       out.push(
-        finding(ind.score < 0 ? "SCORE_MISSING" : "SCORE_EXCEEDS_WEIGHT", {
+        finding(ind.score < 0 ? "SCORE_NEGATIVE" : "SCORE_EXCEEDS_WEIGHT", {
           where: where("score"),
           message: ind.score < 0 ? `得分 ${fmt(ind.score)} 为负数。` : `得分 ${fmt(ind.score)} 超过分值 ${fmt(ind.weight)}。`,
           fix: ind.score < 0 ? "得分应在 0 与分值之间。" : undefined,
@@ -88,10 +90,10 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
       continue;
     }
     // Recompute from the quantities of every indicator of the (shared-score) group.
-    const ratios = l.group.map((gi) => scoreRatio(doc.indicators[gi]!.target, doc.indicators[gi]!.actual, profile));
+    const ratios = l.group.map((gi) => scoreRatio(doc.indicators[gi]!.target, doc.indicators[gi]!.actual, profile, { costLike: /成本/.test(doc.indicators[gi]!.level2 ?? "") }));
     const computable = ratios.every((r) => r.ratio !== null);
     if (computable) {
-      const ratio = Math.min(...ratios.map((r) => Math.min(1, r.ratio!)));
+      const ratio = groupRatio(ratios.map((r) => r.ratio!));
       const expected = roundHalfUp(ind.weight * ratio, 2);
       const shortfall = ratio < 1 - 1e-9;
       if (shortfall && within(ind.score, ind.weight, tol.line)) {
@@ -129,6 +131,27 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
               where: whereIndicator(ctx, gi, "deviation"),
               message: `${q(doc.indicators[gi]!.level3)}完成值 ${fmt(a.value)}${a.unit ?? ""} 达到指标值 ${fmt(t.value)}${t.unit ?? ""} 的 ${fmt((a.value / (t.value || 1)) * 100, 0)}%，未说明超额原因。`,
               provenance: [doc.provenance.indicators[gi]?.target, doc.provenance.indicators[gi]?.actual],
+            }),
+          );
+        }
+      }
+    }
+    const tier = qualitativeTier(ind.actual);
+    if (tier !== null) {
+      // 财预〔2020〕10号 grade bands (profile data): 达成 80–100%, 部分达成 60–80%, 未达成 0–60%.
+      const band = profile.qualitativeBands[tier];
+      if (band) {
+        const share = ind.score / ind.weight;
+        const top = tier === 0;
+        const inBand = share >= band.min - 1e-9 && (top ? share <= band.max + 1e-9 : share < band.max - 1e-9);
+        if (!inBand) {
+          const lo = roundHalfUp(ind.weight * band.min, 2);
+          const hi = roundHalfUp(ind.weight * band.max, 2);
+          out.push(
+            finding("QUAL_TIER_MISMATCH", {
+              where: where("score"),
+              message: `${q(ind.level3 ?? ind.level2)}完成情况为“${band.grade}”，得分应在 ${fmt(lo)}–${fmt(hi)} 分${top ? "" : `（不含 ${fmt(hi)}）`}之间，表中为 ${fmt(ind.score)} 分。`,
+              provenance: [pv.actual, pv.score],
             }),
           );
         }
@@ -181,6 +204,15 @@ export function checkScores(ctx: SelfEvalContext): Finding[] {
     );
   }
   return out;
+}
+
+/** Band index of a qualitative grade written in 完成值: 0 达成, 1 部分达成, 2 未达成; null when none. */
+export function qualitativeTier(actual: string | null): 0 | 1 | 2 | null {
+  const t = squash(actual ?? "");
+  if (/未达成|未达到/.test(t)) return 2;
+  if (/部分达成|部分达到/.test(t)) return 1;
+  if (/^(已)?达成(年度|预期)?(指标|目标)?$/.test(t)) return 0;
+  return null;
 }
 
 function hasReason(ind: Indicator): boolean {

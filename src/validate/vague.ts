@@ -19,7 +19,7 @@ export function normalizeValue(text: string): string {
 }
 
 export function hasDigit(text: string | null | undefined): boolean {
-  return text != null && /[0-9０-９]|[一二三四五六七八九十百千万]+(个|人|场|次|件|户|项|部|名|家|所|期|份|批|台|套)/.test(text);
+  return text != null && /[0-9０-９]|百分之|[一二三四五六七八九十百千万]+(个|人|场|次|件|户|项|部|名|家|所|期|份|批|台|套)/.test(text);
 }
 
 export function lexiconWords(text: string): string[] {
