@@ -309,6 +309,9 @@ describe("review fixes: no false errors on correct tables", () => {
     expect(codes([doc])).not.toContain("RATE_MISMATCH");
     const wrong = selfEval({ funds: { total: { initial: 7, adjusted: 7, executed: 5.55, weight: 10, rate: "81%", score: 7.93 }, fiscal: { initial: 7, adjusted: 7, executed: 5.55 } } });
     expect(codes([wrong])).toContain("RATE_MISMATCH");
+    // Full-width digits count their decimals too (found by the mutation corpus).
+    const fw = selfEval({ funds: { total: { initial: 6, adjusted: 6, executed: 6, weight: 10, rate: "９９．９７％", score: 10 }, fiscal: { initial: 6, adjusted: 6, executed: 6 } } });
+    expect(codes([fw])).toContain("RATE_MISMATCH");
   });
   it("a cost target without operator is a cap: spending less is no shortfall", () => {
     expect(codes([withIndicator(3, { target: "6万元", actual: "5.8万元" })])).not.toContain("SHORTFALL_FULL_SCORE");

@@ -7,7 +7,7 @@ import { whereDoc, type SelfEvalContext } from "./context.ts";
 import { scoreExecution } from "../score/execution.ts";
 import { fmt, pct, sum, within } from "../score/decimal.ts";
 import { parseNumber } from "../extract/normalize.ts";
-import { isPlaceholder } from "../extract/normalize.ts";
+import { isPlaceholder, toHalfWidth } from "../extract/normalize.ts";
 
 const COL_NAMES: Record<"initial" | "adjusted" | "executed", string> = { initial: "年初预算数", adjusted: "全年预算数", executed: "全年执行数" };
 const ROW_NAMES: Record<FundRowKey, string> = { total: "年度资金总额", fiscal: "当年财政拨款", carryover: "上年结转资金", other: "其他资金" };
@@ -131,7 +131,7 @@ export function checkFunds(ctx: SelfEvalContext): Finding[] {
 }
 
 function printedDecimals(text: string | null): number {
-  const m = /\d+[.．](\d+)/.exec(text ?? "");
+  const m = /\d+\.(\d+)/.exec(toHalfWidth(text ?? ""));
   return m ? m[1]!.length : 0;
 }
 
