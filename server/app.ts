@@ -38,8 +38,10 @@ export interface AppDeps {
 }
 
 export const NO_LLM_NOTICE = "未配置大模型：使用模板起草，建议由确定性规则生成";
-/** A written override reason has at least this many characters (whitespace ignored). */
+/** A written override reason has at least this many letters or digits. */
 export const MIN_REASON_CHARS = 4;
+/** Longest text accepted in one table cell by an edit. */
+export const MAX_CELL_CHARS = 2000;
 /** Room for multipart boundaries and part headers above the file bytes themselves. */
 const MULTIPART_SLACK = 256 * 1024;
 
@@ -94,7 +96,8 @@ function resolveOverrides(findings: S.FindingView[], given: { findingId: string;
     if (f.severity !== "error") continue;
     const o = given.find((g) => g.findingId === f.id);
     const reason = o?.reason.trim() ?? "";
-    if (reason.replace(/\s+/g, "").length >= MIN_REASON_CHARS) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
+    // Only letters and digits count: zero-width characters or "。。。。" are not a written reason.
+    if ((reason.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_CHARS) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
     else missing.push(f);
   }
   return { overrides, missing };
@@ -134,7 +137,9 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", async (c, next) => {
     const t0 = performance.now();
     await next();
-    log(`${new Date().toISOString()} ${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - t0)}ms`);
+    // The decoded path may carry control characters (%0A): never let it forge a log line.
+    const path = c.req.path.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+    log(`${new Date().toISOString()} ${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - t0)}ms`);
   });
 
   app.use("*", async (c, next) => {
@@ -311,6 +316,10 @@ export function createApp(deps: AppDeps): Hono {
   app.patch("/api/documents/:id", async (c) => {
     const id = idOf(c, "文档");
     const body = parseOr400(S.EditBody, await jsonBody(c));
+    // Table cells are short; only the report's section texts may be long.
+    if (typeof body.value === "string" && body.value.length > MAX_CELL_CHARS && !/^report\./.test(body.field)) {
+      throw new ApiError(400, "VALUE_TOO_LONG", `单元格内容过长（${body.value.length} 字，最多 ${MAX_CELL_CHARS} 字）`);
+    }
     const row = await loadDocument(store, id);
     return edit(c, row, body.field, body.value, "edit", body.baseVersion);
   });
@@ -504,7 +513,8 @@ export function createApp(deps: AppDeps): Hono {
     const findings = recheck(row, d);
     const { overrides, missing } = resolveOverrides(withIds(findings), body.overrides);
     if (missing.length) throw unresolved(missing);
-    const saved = await store.acceptDraft({ draftId: id, overrides, user: userOf(c) });
+    // Checked against this version of the table: the store refuses if an edit landed meanwhile.
+    const saved = await store.acceptDraft({ draftId: id, overrides, user: userOf(c), documentVersion: row.version });
     return c.json(draftView(saved, findings));
   });
 

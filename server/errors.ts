@@ -34,8 +34,14 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what 
   throw new ApiError(400, "BAD_REQUEST", `${what}不正确：${first ? `${first.path ? first.path + "：" : ""}${first.message}` : "格式错误"}`, { issues });
 }
 
+/** Largest JSON request body (uploads have their own limit). */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
 export async function jsonBody(c: Context): Promise<unknown> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw new ApiError(413, "TOO_LARGE", `请求内容过大（超过 ${MAX_JSON_BYTES / 1024 / 1024} MB）`);
   const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, "TOO_LARGE", `请求内容过大（超过 ${MAX_JSON_BYTES / 1024 / 1024} MB）`);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);

@@ -35,7 +35,8 @@ export interface RunningServer {
 export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => process.stdout.write(line + "\n"));
-  const host = opts.host ?? env.HOST?.trim() ?? "127.0.0.1";
+  // An empty HOST= must not mean "every interface".
+  const host = opts.host ?? (env.HOST?.trim() || "127.0.0.1");
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 应为 0–65535 的整数，当前为“${env.PORT}”`);
   const dataDir = opts.dataDir ?? dataDirFromEnv(env);

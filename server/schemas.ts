@@ -1,6 +1,9 @@
 // The API's request and response shapes as zod schemas: the same definitions validate requests in
 // the handlers and describe the API in /api/openapi.json. Domain shapes come from src/domain.
 import { z } from "zod";
+
+// Validation messages reach users: Chinese, not zod's English defaults.
+z.config(z.locales.zhCN());
 import { PerfDocSchema } from "../src/domain/document.ts";
 import { FindingSchema, SuggestionSchema } from "../src/domain/finding.ts";
 
@@ -25,7 +28,7 @@ export const RenameWorkspaceBody = z.object({ name });
 export const EditBody = z
   .object({
     field: z.string().min(1, "请给出要修改的字段").max(100).describe("交换格式路径，如 indicators[3].actual、funds.total.executed"),
-    value: z.union([z.string().max(20_000, "内容过长"), z.number(), z.null()]).describe("新值；数字字段可写“12.5”“１２.５”“12.5万元”"),
+    value: z.union([z.string().max(20_000, "内容过长（最多 20000 字）"), z.number(), z.null()]).describe("新值；数字字段可写“12.5”“１２.５”“12.5万元”；表格单元格最多 2000 字"),
     baseVersion: z.number().int().positive().optional().describe("修改所依据的版本；与当前版本不同则返回 409"),
   });
 

@@ -75,9 +75,12 @@ function summary(row: StoredDocument, fileName: string, findings: Finding[]): Do
 
 export async function documentSummaries(store: Store, files: StoredFile[], profile: Profile): Promise<Map<number, DocumentSummary[]>> {
   const out = new Map<number, DocumentSummary[]>();
+  // The workspace's documents are loaded once and grouped by file (not once per file).
+  const all = files.length ? await store.listDocuments(files[0]!.workspaceId) : [];
   for (const f of files) {
-    const docs = await store.documentsOfFile(f.id);
-    const checked = docs.length ? checkFile(docs, profile, await relatedTo(store, f.workspaceId, f.id)) : [];
+    const docs = all.filter((d) => d.fileId === f.id).sort((a, b) => a.index - b.index);
+    const related = all.filter((d) => d.fileId !== f.id).map((d) => d.data);
+    const checked = docs.length ? checkFile(docs, profile, related) : [];
     out.set(f.id, docs.map((d, i) => summary(d, f.name, checked[i]?.findings ?? [])));
   }
   return out;

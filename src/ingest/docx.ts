@@ -15,6 +15,8 @@ export async function ingestDocx(data: Uint8Array, file: string, opts: { maxUnzi
   return { format: "docx", blocks: parseDocumentXml(new TextDecoder("utf-8").decode(xml)) };
 }
 
+const MAX_COLS = 64;
+
 interface TableState {
   block: TableBlock;
   gridCols: number;
@@ -134,7 +136,7 @@ export function parseDocumentXml(xml: string): Block[] {
       case "w:gridBefore":
         if (t && !closing) {
           const v = /w:val="(\d+)"/.exec(attrs);
-          t.gridBefore = v ? parseInt(v[1]!, 10) : 0;
+          t.gridBefore = v ? Math.min(MAX_COLS, parseInt(v[1]!, 10)) : 0;
           if (t.col === 0) t.col = t.gridBefore;
         }
         break;
@@ -149,7 +151,8 @@ export function parseDocumentXml(xml: string): Block[] {
       case "w:gridSpan":
         if (t?.cell && !closing) {
           const v = /w:val="(\d+)"/.exec(attrs);
-          if (v) t.cell.span = Math.max(1, parseInt(v[1]!, 10));
+          // Word allows at most 63 columns: a crafted huge span must not allocate millions of slots.
+          if (v) t.cell.span = Math.min(MAX_COLS, Math.max(1, parseInt(v[1]!, 10)));
         }
         break;
       case "w:vMerge":

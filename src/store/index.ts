@@ -428,14 +428,18 @@ export class Store {
     return r ? toDraft(r) : null;
   }
 
-  async acceptDraft(a: { draftId: number; overrides: Override[]; user: string | null }): Promise<StoredDraft> {
+  /** `documentVersion`: the table version the draft was checked against; a newer table refuses the acceptance. */
+  async acceptDraft(a: { draftId: number; overrides: Override[]; user: string | null; documentVersion?: number }): Promise<StoredDraft> {
     const at = now();
     await this.db.tx(async (x) => {
-      const cur = await x.get<{ document_id: number; workspace_id: number }>(
-        "SELECT d.document_id, doc.workspace_id FROM drafts d JOIN documents doc ON doc.id = d.document_id WHERE d.id = ?",
+      const cur = await x.get<{ document_id: number; workspace_id: number; version: number }>(
+        "SELECT d.document_id, doc.workspace_id, doc.version FROM drafts d JOIN documents doc ON doc.id = d.document_id WHERE d.id = ?",
         [a.draftId],
       );
       if (!cur) throw new StoreError("NOT_FOUND", `草稿 ${a.draftId} 不存在`);
+      if (a.documentVersion !== undefined && cur.version !== a.documentVersion) {
+        throw new StoreError("VERSION_CONFLICT", `自评表已被修改（当前第 ${cur.version} 版），草稿需按新数据重新核对后再确认`);
+      }
       await x.run("UPDATE drafts SET accepted = 1, accepted_by = ?, accepted_at = ? WHERE id = ?", [a.user, at, a.draftId]);
       const base = { workspaceId: cur.workspace_id, documentId: cur.document_id, draftId: a.draftId, user: a.user };
       for (const o of a.overrides) {

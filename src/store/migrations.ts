@@ -7,7 +7,7 @@ export const MIGRATIONS: readonly string[] = [
   // their version history, drafts, and the audit log of acceptances and overrides.
   `
   CREATE TABLE workspaces (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT NOT NULL,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
@@ -16,7 +16,7 @@ export const MIGRATIONS: readonly string[] = [
   -- The original bytes live in the row (BLOB): the file and its documents commit in one transaction,
   -- so a killed upload leaves neither. sha256 identifies the content.
   CREATE TABLE files (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     workspace_id   INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     name           TEXT NOT NULL,
     size           INTEGER NOT NULL,
@@ -32,7 +32,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX files_workspace ON files(workspace_id);
 
   CREATE TABLE documents (
-    id                INTEGER PRIMARY KEY,
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
     workspace_id      INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     file_id           INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     idx               INTEGER NOT NULL,
@@ -52,7 +52,7 @@ export const MIGRATIONS: readonly string[] = [
   -- Every version of every document: the extraction (version 1) and each edit, with the full
   -- document after it, so any version can be shown or restored.
   CREATE TABLE document_versions (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     version      INTEGER NOT NULL,
     source       TEXT NOT NULL CHECK (source IN ('extract', 'edit', 'suggestion')),
@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   CREATE TABLE drafts (
-    id                INTEGER PRIMARY KEY,
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id       INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     document_version  INTEGER NOT NULL,
     parent_id         INTEGER REFERENCES drafts(id) ON DELETE SET NULL,
@@ -86,7 +86,7 @@ export const MIGRATIONS: readonly string[] = [
 
   -- Kept when a workspace or document is deleted: no foreign keys on purpose.
   CREATE TABLE audit_log (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     workspace_id  INTEGER,
     document_id   INTEGER,
     draft_id      INTEGER,

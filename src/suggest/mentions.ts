@@ -73,11 +73,17 @@ export function chineseNumber(s: string): number | null {
   return n > 0 ? n : null;
 }
 
+// A clause is looked for within this many characters each side: a 20,000-character cell without
+// punctuation must not make every number scan the whole text (quadratic time).
+const CLAUSE_WINDOW = 80;
+
 function clauseAround(text: string, start: number, end: number): { clause: string; clauseStart: number } {
   let a = start;
-  while (a > 0 && !CLAUSE_BREAK.test(text[a - 1]!)) a--;
+  const aMin = Math.max(0, start - CLAUSE_WINDOW);
+  while (a > aMin && !CLAUSE_BREAK.test(text[a - 1]!)) a--;
   let b = end;
-  while (b < text.length && !CLAUSE_BREAK.test(text[b]!)) b++;
+  const bMax = Math.min(text.length, end + CLAUSE_WINDOW);
+  while (b < bMax && !CLAUSE_BREAK.test(text[b]!)) b++;
   return { clause: text.slice(a, b), clauseStart: start - a };
 }
 
