@@ -67,7 +67,7 @@ function localRunner(mode: RoundTripMode): Runner {
 
 /** Worker threads (the machine has 2 cores; export dominates the time per variant). */
 function workerRunner(mode: RoundTripMode, jobs: number): Runner {
-  const boot = new URL("./worker-boot.mjs", import.meta.url);
+  const boot = new URL("../src/worker-boot.mjs", import.meta.url);
   const entry = new URL("./corpus-worker.ts", import.meta.url).href;
   const workers = Array.from({ length: jobs }, () => new Worker(boot, { workerData: { entry, mode } }));
   const idle: Worker[] = [...workers];

@@ -10,7 +10,7 @@ import type { Finding } from "../src/domain/finding.ts";
 import { draftReport, reviseSection, sectionFromRequest, checkDraft, type DraftEvent } from "../src/draft/index.ts";
 import type { Llm } from "../src/llm/client.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
-import { extractBuffer } from "../src/pipeline.ts";
+import { extractIsolated } from "./isolate.ts";
 import { defaultProfile, type Profile } from "../src/score/profile.ts";
 import type { Override, Store, StoredDocument } from "../src/store/index.ts";
 import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./errors.ts";
@@ -278,7 +278,8 @@ export function createApp(deps: AppDeps): Hono {
         }
         const bytes = new Uint8Array(await f.arrayBuffer());
         const sha256 = createHash("sha256").update(bytes).digest("hex");
-        const r = await extractBuffer(bytes, name, { maxBytes: maxUpload });
+        // In a worker thread with a memory cap and a time limit: a pathological file fails alone.
+        const r = await extractIsolated(bytes, name, { maxBytes: maxUpload });
         const saved = await store.addFile({ workspaceId: wsId, name, bytes, sha256, format: r.format, error: r.error, documents: r.documents, user });
         const summaries = await documentSummaries(store, [saved.file], profile);
         results.push({ ...saved.file, documents: summaries.get(saved.file.id) ?? [] });

@@ -88,3 +88,17 @@ describe("hardening", () => {
     }
   });
 });
+
+describe("uploads are read in an isolated worker", () => {
+  it("a worker that runs out of memory or time gives the file a clear error; the caller keeps running", async () => {
+    const { extractIsolated } = await import("../server/isolate.ts");
+    const oom = await extractIsolated(seedBytes("003-xiqu-2020.docx"), "大文件.docx", { maxBytes: 50 * 1024 * 1024, memoryMb: 2 });
+    expect(oom.error?.code).toMatch(/TOO_COMPLEX|READ_FAILED/);
+    expect(oom.error?.message).toMatch(/^大文件\.docx：/);
+    const slow = await extractIsolated(seedBytes("003-xiqu-2020.docx"), "慢.docx", { maxBytes: 50 * 1024 * 1024, timeoutMs: 1 });
+    expect(slow.error).toMatchObject({ code: "READ_TIMEOUT", message: expect.stringContaining("慢.docx：读取超过") });
+    const ok = await extractIsolated(seedBytes("003-xiqu-2020.docx"), "003.docx", { maxBytes: 50 * 1024 * 1024 });
+    expect(ok.error).toBeNull();
+    expect(ok.documents).toHaveLength(5);
+  });
+});

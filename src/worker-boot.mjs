@@ -1,4 +1,4 @@
-// Boots a worker thread of the evals: registers tsx (the evals are TypeScript) and loads the entry.
+// Boots a worker thread (server extraction, eval corpus): registers tsx (the code is TypeScript) and loads the entry.
 import { register } from "tsx/esm/api";
 import { workerData } from "node:worker_threads";
 
