@@ -5,6 +5,10 @@ import { IngestError, type IngestResult, type TableBlock } from "./ingest/blocks
 import type { Finding } from "./domain/finding.ts";
 import type { Llm } from "./llm/client.ts";
 import { fillWithLlm, unresolvedPaths } from "./extract/llmFallback.ts";
+import { recognizeReport } from "./extract/report.ts";
+import { recognizeSelfEval } from "./extract/selfEval.ts";
+import type { ParagraphBlock } from "./ingest/blocks.ts";
+import type { SelfEvalDoc } from "./domain/document.ts";
 import { ingest, type IngestOptions } from "./ingest/index.ts";
 import { recognize } from "./extract/index.ts";
 
@@ -33,6 +37,12 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
     documents = recognize(ing.blocks, file);
   } catch (e) {
     return { file, format: ing.format, documents: [], error: toFileError(e, file) };
+  }
+  if (documents.length === 0 && opts.llm) {
+    // No table at all, but a free-text 自评报告: the model reads the project and funds from its prose,
+    // and every value must be found in that text.
+    const fromReport = await reportOnly(ing, file, opts.llm);
+    if (fromReport) return { file, format: ing.format, documents: [fromReport.doc], error: null, llm: fromReport.report };
   }
   if (documents.length === 0) {
     return {
@@ -68,6 +78,33 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
     return { file, format: ing.format, documents, error: null, llm: report };
   }
   return { file, format: ing.format, documents, error: null };
+}
+
+async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: SelfEvalDoc; report: LlmFallbackReport } | null> {
+  const paras = ing.blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph");
+  const rep = recognizeReport(paras, file);
+  if (!rep || rep.report.sections.length < 2) return null;
+  const doc = recognizeSelfEval([], { file, year: null, unit: null });
+  doc.report = rep.report;
+  doc.provenance.report = rep.prov;
+  // The project's name is the report's title without the document type.
+  const name = rep.report.title.replace(/(专项资金|项目支出|项目)?(绩效)?(自评|评价)报告$/, "");
+  if (name) {
+    doc.name = name;
+    doc.provenance.name = rep.prov.title;
+  }
+  const text = [rep.report.title, ...rep.report.sections.flatMap((s) => [s.heading, s.text])].join("\n");
+  const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null, error: null };
+  try {
+    const r = await fillWithLlm(doc, 0, text, llm);
+    report.filled = r.filled.map((path) => ({ document: 0, path }));
+    report.findings = r.findings;
+    report.promptVersion = r.promptVersion;
+    return { doc: r.doc, report };
+  } catch (e) {
+    report.error = `大模型补提取未完成：${(e as Error).message}`;
+    return { doc, report };
+  }
 }
 
 export function toFileError(e: unknown, file: string): { code: string; message: string } {

@@ -239,3 +239,38 @@ describe("streamed LLM drafts", () => {
     expect(splitSections(text).map((s) => [s.heading, s.text])).toEqual(expected);
   });
 });
+
+describe("free-text reports (no table)", () => {
+  it("the model reads the funds from the report's prose; only grounded values are kept", async () => {
+    const { makeDocx, paragraphXml } = await import("./helpers/makeDocx.ts");
+    const paras = [
+      "禁毒宣传专项资金绩效自评报告",
+      "一、项目基本情况",
+      "2023年度项目总资金8万元，年初预算8万元，全年执行7.6万元，由某县禁毒办组织实施。",
+      "二、绩效评价工作情况",
+      "对照年初目标逐项核对。",
+      "五、存在的问题",
+      "宣传形式单一。",
+    ];
+    const bytes = makeDocx(paras.map(paragraphXml).join(""));
+    // Without a model: no table, not a 绩效 document.
+    expect((await extractBuffer(bytes, "报告.docx")).error?.code).toBe("NOT_PERFORMANCE_DOC");
+    fake.script({
+      content: JSON.stringify({
+        fields: [
+          { path: "year", value: 2023, text: "2023年度" },
+          { path: "funds.total.initial", value: 8, text: "年初预算8万元" },
+          { path: "funds.total.executed", value: 7.6, text: "全年执行7.6万元" },
+          { path: "funds.total.adjusted", value: 9, text: "全年预算9万元" }, // not in the text
+        ],
+      }),
+    });
+    const r = await extractBuffer(bytes, "报告.docx", { llm: llmFor() });
+    expect(r.error).toBeNull();
+    const d = r.documents[0] as SelfEvalDoc;
+    expect(d.name).toBe("禁毒宣传");
+    expect(d.report?.sections.map((s) => s.heading)).toEqual(["一、项目基本情况", "二、绩效评价工作情况", "五、存在的问题"]);
+    expect([d.year, d.funds.total.initial, d.funds.total.executed, d.funds.total.adjusted]).toEqual([2023, 8, 7.6, null]);
+    expect(r.llm?.findings.map((f) => f.where.field)).toEqual(["funds.total.adjusted"]);
+  });
+});

@@ -10,6 +10,9 @@ import { applyEdit, readField } from "../domain/edit.ts";
 import { finding } from "../validate/catalogue.ts";
 import { parseNumber, squash, toHalfWidth } from "./normalize.ts";
 
+/** The part of a free-text report sent to the model (its opening sections carry the project and funds). */
+export const REPORT_TEXT_LIMIT = 4000;
+
 /** Paths the recognizer left empty although a complete table would fill them. */
 export function unresolvedPaths(doc: SelfEvalDoc): string[] {
   const out: string[] = [];
@@ -57,10 +60,11 @@ export interface FallbackResult {
   promptVersion: string | null;
 }
 
-export async function fillWithLlm(doc: SelfEvalDoc, index: number, table: TableBlock, llm: Llm): Promise<FallbackResult> {
+/** `source`: the unresolved table, or the text of a free-text report (capped, see REPORT_TEXT_LIMIT). */
+export async function fillWithLlm(doc: SelfEvalDoc, index: number, source: TableBlock | string, llm: Llm): Promise<FallbackResult> {
   const paths = unresolvedPaths(doc);
   if (paths.length === 0) return { doc, filled: [], findings: [], promptVersion: null };
-  const fragment = tableText(table);
+  const fragment = typeof source === "string" ? source.slice(0, REPORT_TEXT_LIMIT) : tableText(source);
   const r = await llm.structured({
     prompt: "extract-fallback",
     vars: {

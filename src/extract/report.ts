@@ -41,12 +41,18 @@ export function recognizeReport(paras: ParagraphBlock[], file: string): ReportRe
   const report: Report = { title: squash(titleP.text), sections: [] };
   const prov: ReportResult["prov"] = { title: paraProvOf(file, titleP), sections: [] };
   let body: string[] | null = null;
+  let lastNumber = 0;
   for (const p of paras.slice(ti + 1)) {
     const key = squash(p.text);
     // The table's own caption ends the report.
     if (/^附件\d*$/.test(key) || (key.length <= 30 && /绩效自评表$/.test(key)) || /^（\d{4}年度?）$/.test(key)) break;
-    const h = headingNumber(p.text, report.sections.length + 1);
-    if (h && h.n === report.sections.length + 1) {
+    const next = lastNumber + 1;
+    const h = headingNumber(p.text, next);
+    // The next number, or (with Chinese numerals, which list items do not use) a later one when the
+    // author left sections out ("二、…" then "五、存在的问题"): SECTION_MISSING reports the gap.
+    const chinese = /^[一二三四五六七八九十]/.test(p.text.trim());
+    if (h && (h.n === next || (chinese && h.n > next && h.n <= next + 4 && squash(h.title).length <= 30))) {
+      lastNumber = h.n;
       if (body) finish(report, body);
       report.sections.push({ heading: `${toChineseNumeral(h.n)}、${squash(h.title)}`, text_present: false, text: "" });
       prov.sections.push(paraProvOf(file, p));
