@@ -157,6 +157,16 @@ async function extractionFallbackEval(fake: FakeOpenAI, llm: Llm): Promise<Recor
   };
 }
 
+function result(model: string, r: Awaited<ReturnType<typeof runDrafts>>, details: Record<string, number | string>): LlmEvalResult {
+  return {
+    model,
+    drafts: r.drafts,
+    supportedShare: r.numbers ? 1 - r.unsupported / r.numbers : 1,
+    tokensMean: r.drafts ? Math.round(r.tokens / r.drafts) : 0,
+    details,
+  };
+}
+
 function ratios(m: Record<string, number>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([f, v]) => [`max draft prompt / whole-file text tokens, ${f}`, v.toFixed(3)]));
 }
@@ -167,19 +177,13 @@ export async function llmEvals(): Promise<LlmEvalResult | null> {
   if (real) {
     const llm = createLlm(real);
     const r = await runDrafts(llm, null);
-    return {
-      model: `${real.model} @ ${real.endpoint}`,
-      drafts: r.drafts,
-      supportedShare: r.numbers ? 1 - r.unsupported / r.numbers : 1,
-      tokensMean: r.drafts ? Math.round(r.tokens / r.drafts) : 0,
-      details: {
+    return result(`${real.model} @ ${real.endpoint}`, r, {
         "numbers in drafts": r.numbers,
         "unsupported numbers": r.unsupported,
         ...ratios(r.maxRatio),
         "mean latency (s)": r.drafts ? (r.ms / r.drafts / 1000).toFixed(1) : "—",
         errors: r.errors.length ? r.errors.join("；") : "0",
-      },
-    };
+    });
   }
   // Offline: a scripted model that writes the template draft with three wrong numbers per draft.
   const fake = await startFakeOpenAI();
@@ -199,12 +203,7 @@ export async function llmEvals(): Promise<LlmEvalResult | null> {
       fake.script({ content: JSON.stringify({ sections }), usage: { prompt_tokens: 900, completion_tokens: 1400 } });
       return JSON.stringify({ injected });
     });
-    return {
-      model: "fake-scripted（本地模拟服务，真实 openai 客户端）",
-      drafts: r.drafts,
-      supportedShare: r.numbers ? 1 - r.unsupported / r.numbers : 1,
-      tokensMean: r.drafts ? Math.round(r.tokens / r.drafts) : 0,
-      details: {
+    return result("fake-scripted（本地模拟服务，真实 openai 客户端）", r, {
         "injected wrong numbers": r.injected,
         "caught by the draft checker": r.caught,
         "checker recall on injected numbers": r.injected ? (r.caught / r.injected).toFixed(4) : "—",
@@ -212,8 +211,7 @@ export async function llmEvals(): Promise<LlmEvalResult | null> {
         "injected numbers the data happens to hold (not catchable)": r.missed.length ? r.missed.join("；") : "0",
         errors: r.errors.length ? r.errors.join("；") : "0",
         ...(await extractionFallbackEval(fake, llm)),
-      },
-    };
+    });
   } finally {
     await fake.close();
   }

@@ -56,10 +56,18 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   await appBundle();
 
   const app = createApp({ store, llm, dataDir, maxUploadBytes, log, ...(token ? { token } : {}) });
-  const server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
-    const s = honoServe({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
-    s.once("error", reject);
-  });
+  let server: ReturnType<typeof honoServe>;
+  try {
+    server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
+      const s = honoServe({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+      s.once("error", reject);
+    });
+  } catch (e) {
+    // Port in use, address not available: release the databases before reporting.
+    await store.close();
+    await cache?.close();
+    throw e;
+  }
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
   // The configuration summary: model and endpoint without credentials; never the key.

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { IngestError, type Block, type ParagraphBlock, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
+import { ingestErrorCode } from "./helpers/ingestErrors.ts";
+import { type Block, type ParagraphBlock, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
 import { ingestDocx } from "../src/ingest/docx.ts";
 import { ingestPdf } from "../src/ingest/pdf.ts";
 import { SEEDS_DIR } from "./fixtures.ts";
@@ -317,18 +318,7 @@ describe("ingestPdf: bad input gives IngestError, never a raw exception or conso
     spies.length = 0;
   });
 
-  async function codeOf(data: Uint8Array): Promise<string> {
-    try {
-      await ingestPdf(data, "bad.pdf");
-    } catch (e) {
-      expect(e).toBeInstanceOf(IngestError);
-      const err = e as IngestError;
-      expect(err.message).toMatch(/[\u4e00-\u9fff]/);
-      expect(err.message).not.toContain("bad.pdf");
-      return err.code;
-    }
-    return "OK";
-  }
+  const codeOf = (data: Uint8Array) => ingestErrorCode((f) => ingestPdf(data, f), "bad.pdf");
 
   const seed = () => new Uint8Array(readFileSync(join(SEEDS_DIR, "001-jingzhou-2023.pdf")));
 

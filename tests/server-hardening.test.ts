@@ -102,3 +102,26 @@ describe("uploads are read in an isolated worker", () => {
     expect(ok.documents).toHaveLength(5);
   });
 });
+
+describe("jixiao serve", () => {
+  it("a port already in use gives a clear Chinese error and exit 2, not a stack trace", async () => {
+    const { main } = await import("../src/cli.ts");
+    const first = await serve({ env: { JIXIAO_DATA_DIR: t.dataDir + "-p1" }, port: 0, log: () => {}, handleSignals: false });
+    const saved = { PORT: process.env.PORT, JIXIAO_DATA_DIR: process.env.JIXIAO_DATA_DIR };
+    process.env.PORT = String(first.port);
+    process.env.JIXIAO_DATA_DIR = t.dataDir + "-p2";
+    const err: string[] = [];
+    try {
+      const code = await main(["serve"], { out: () => {}, err: (s) => err.push(s) });
+      expect(code).toBe(2);
+      expect(err.join("\n")).toMatch(/无法启动服务：端口已被占用/);
+      expect(err.join("\n")).not.toMatch(/\n\s+at /);
+    } finally {
+      process.env.PORT = saved.PORT;
+      process.env.JIXIAO_DATA_DIR = saved.JIXIAO_DATA_DIR;
+      if (saved.PORT === undefined) delete process.env.PORT;
+      if (saved.JIXIAO_DATA_DIR === undefined) delete process.env.JIXIAO_DATA_DIR;
+      await first.close();
+    }
+  });
+});

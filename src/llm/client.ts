@@ -248,6 +248,11 @@ export function createLlm(cfg: LlmConfig, opts: CreateLlmOptions = {}): Llm {
     return opts.cache.get(key);
   }
 
+  /** A text answer served from the cache. */
+  function cachedText(hit: NonNullable<Awaited<ReturnType<typeof fromCache>>>, p: { name: string; version: string }, t0: number): LlmCallResult<string> {
+    return { data: hit.raw, raw: hit.raw, usage: hit.usage, model: hit.model, prompt: p.name, promptVersion: p.version, cached: true, repaired: false, ms: performance.now() - t0 };
+  }
+
   async function structured<T>(req: StructuredRequest<T>): Promise<LlmCallResult<T>> {
     const t0 = performance.now();
     const { st, client } = newState();
@@ -344,7 +349,7 @@ export function createLlm(cfg: LlmConfig, opts: CreateLlmOptions = {}): Llm {
       const hit = await fromCache(req, key);
       if (hit) {
         await record("text", p, req, t0, st, { usage: hit.usage, model: hit.model, cached: true, repaired: false, errorCode: null });
-        return { data: hit.raw, raw: hit.raw, usage: hit.usage, model: hit.model, prompt: p.name, promptVersion: p.version, cached: true, repaired: false, ms: performance.now() - t0 };
+        return cachedText(hit, p, t0);
       }
       const c = await complete(client, st, messages, undefined, req.signal);
       usage = c.usage;
@@ -373,7 +378,7 @@ export function createLlm(cfg: LlmConfig, opts: CreateLlmOptions = {}): Llm {
       if (hit) {
         onDelta(hit.raw);
         await record("stream", p, req, t0, st, { usage: hit.usage, model: hit.model, cached: true, repaired: false, errorCode: null });
-        return { data: hit.raw, raw: hit.raw, usage: hit.usage, model: hit.model, prompt: p.name, promptVersion: p.version, cached: true, repaired: false, ms: performance.now() - t0 };
+        return cachedText(hit, p, t0);
       }
       const parts: string[] = [];
       let finishReason: string | null = null;
