@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ingestErrorCode } from "./helpers/ingestErrors.ts";
+import { canonicalGrid } from "./helpers/grid.ts";
 import { describe, expect, it } from "vitest";
 import { IngestError, gridOf, type Block, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
 import { ingestDoc } from "../src/ingest/doc.ts";
@@ -16,25 +17,10 @@ const FIXTURES = [
 const norm = (s: string): string => s.replace(/\s+/g, " ").trim();
 const tablesOf = (blocks: Block[]): TableBlock[] => blocks.filter((b): b is TableBlock => b.kind === "table");
 
-/**
- * Drops grid lines that no origin cell starts or ends on. LibreOffice's .docx export of these
- * fixtures keeps a zero-width column of the HTML source (gridSpan sums to 10 while tblGrid has 9
- * gridCols, so 执行率/项目名称 etc. span one column more); the .doc stores real cell boundaries
- * only, so that phantom column cannot exist there. Both grids are compared in this canonical form.
- */
+/** Cells as comparable strings, in the canonical grid of tests/helpers/grid.ts. */
 function canonical(t: TableBlock): { nCols: number; cells: string[] } {
-  const used = new Set<number>();
-  for (const c of t.rows.flat()) {
-    used.add(c.col);
-    used.add(c.col + c.colSpan);
-  }
-  const lines = [...used].sort((a, b) => a - b);
-  const at = new Map(lines.map((v, i) => [v, i]));
-  const key = (c: TableCell): string => {
-    const col = at.get(c.col)!;
-    return `${c.row},${col},${c.rowSpan},${at.get(c.col + c.colSpan)! - col}|${norm(c.text)}`;
-  };
-  return { nCols: lines.length - 1, cells: t.rows.flat().map(key) };
+  const g = canonicalGrid(t, norm);
+  return { nCols: g.nCols, cells: g.cells.map((c) => `${c.row},${c.col},${c.rowSpan},${c.colSpan}|${c.text}`) };
 }
 
 async function load(name: string): Promise<{ doc: Block[]; docx: Block[] }> {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ingestErrorCode } from "./helpers/ingestErrors.ts";
+import { canonicalGrid, type CanonCell } from "./helpers/grid.ts";
 import { type Block, type ParagraphBlock, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
 import { ingestDocx } from "../src/ingest/docx.ts";
 import { ingestPdf } from "../src/ingest/pdf.ts";
@@ -17,34 +18,8 @@ const squash = (s: string): string => s.replace(/\s+/g, "");
 const tablesOf = (blocks: Block[]): TableBlock[] => blocks.filter((b): b is TableBlock => b.kind === "table");
 const parasOf = (blocks: Block[]): ParagraphBlock[] => blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph");
 
-interface CanonCell {
-  row: number;
-  col: number;
-  rowSpan: number;
-  colSpan: number;
-  text: string;
-}
-
-/**
- * Drops grid lines that no origin cell starts or ends on. The fixtures' .docx keeps a zero-width
- * column of the HTML source (gridSpan sums to 10 while tblGrid has 9 columns: 执行率 and 得分 span
- * "two" columns that are never separated); a PDF only shows the borders that are drawn, so both
- * grids are compared in this canonical form.
- */
-function canonical(t: TableBlock): { nCols: number; cells: CanonCell[] } {
-  const used = new Set<number>();
-  for (const c of t.rows.flat()) {
-    used.add(c.col);
-    used.add(c.col + c.colSpan);
-  }
-  const lines = [...used].sort((a, b) => a - b);
-  const at = new Map(lines.map((v, i) => [v, i]));
-  const cells = t.rows.flat().map((c: TableCell) => {
-    const col = at.get(c.col)!;
-    return { row: c.row, col, rowSpan: c.rowSpan, colSpan: at.get(c.col + c.colSpan)! - col, text: squash(c.text) };
-  });
-  return { nCols: lines.length - 1, cells };
-}
+/** The canonical grid of tests/helpers/grid.ts with whitespace removed from texts. */
+const canonical = (t: TableBlock) => canonicalGrid(t, squash);
 
 const cellKey = (c: CanonCell): string => `${c.row},${c.col},${c.rowSpan},${c.colSpan}|${c.text}`;
 
