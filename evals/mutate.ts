@@ -735,7 +735,7 @@ function rescale(rng: Rng, docs: PerfDoc[], k: number): void {
         ind.deviation = scaleMoney(ind.deviation, k);
       }
       if (d.report) for (const s of d.report.sections) s.text = scaleMoney(s.text, k)!;
-    } else {
+    } else if (d.kind === "目标申报表") {
       for (const [j, it] of d.budget_items.entries()) {
         if (it.amount === null) continue;
         it.amount = r2(it.amount * k);
@@ -804,7 +804,7 @@ function reformat(rng: Rng, docs: PerfDoc[]): number {
         const v = d.total[key];
         if (v !== null && rng.chance(0.5)) (setProv(d.provenance.total[key], printed(rng, v, "score")), n++);
       }
-    } else {
+    } else if (d.kind === "目标申报表") {
       d.budget_items.forEach((it, j) => {
         for (const key of ["amount", "unit_price"] as const) {
           const v = it[key];

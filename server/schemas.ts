@@ -82,7 +82,7 @@ export const DocumentSummarySchema = z
     fileId: z.number(),
     fileName: z.string(),
     index: z.number(),
-    kind: z.enum(["自评表", "目标申报表"]),
+    kind: z.enum(["自评表", "目标申报表", "部门整体"]),
     name: z.string().nullable(),
     year: z.number().nullable(),
     version: z.number(),

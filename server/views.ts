@@ -44,7 +44,7 @@ export function suggestionsOf(doc: PerfDoc, history: SelfEvalDoc[]): { field: st
       const s = suggestTarget(doc, i, { history });
       if (s) out.push({ field: s.field ?? `indicators[${i}].target`, index: i, suggestion: s });
     });
-  } else {
+  } else if (doc.kind === "目标申报表") {
     doc.targets.forEach((_, i) => {
       const s = suggestFormTarget(doc, i, { history });
       if (s) out.push({ field: s.field ?? `targets[${i}].value`, index: i, suggestion: s });

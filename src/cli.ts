@@ -1,7 +1,7 @@
 // Command line: argument parsing and printing only; the work is done by the same functions the
 // server calls.
 import { readFile, stat } from "node:fs/promises";
-import type { FileResult, PerfDoc, SelfEvalDoc, TargetFormDoc } from "./domain/document.ts";
+import type { DeptDoc, FileResult, PerfDoc, SelfEvalDoc, TargetFormDoc } from "./domain/document.ts";
 import { DEFAULT_MAX_BYTES } from "./ingest/index.ts";
 import { extractBuffer, toFileError, type LlmFallbackReport } from "./pipeline.ts";
 import { IngestError } from "./ingest/blocks.ts";
@@ -193,7 +193,19 @@ export function summarize(r: FileResult): string {
 const v = (x: number | string | null | undefined) => (x === null || x === undefined ? "（空）" : String(x));
 
 function summarizeDoc(d: PerfDoc, i: number): string[] {
-  return d.kind === "自评表" ? summarizeSelfEval(d, i) : summarizeTargetForm(d, i);
+  const lines = d.kind === "自评表" ? summarizeSelfEval(d, i) : d.kind === "目标申报表" ? summarizeTargetForm(d, i) : summarizeDept(d, i);
+  if (!d.complete) lines.push("      （表格不完整：原文到此为止或缺少结尾部分）");
+  for (const u of d.unread) lines.push(`      未能读取：${u.part}（${u.reason}）`);
+  return lines;
+}
+
+function summarizeDept(d: DeptDoc, i: number): string[] {
+  const t = d.funds.total;
+  return [
+    `  [${i + 1}] 部门整体${d.form === "自评表" ? "支出绩效自评表" : "绩效目标表"} · ${v(d.name)}（${d.year ?? "年度未知"}年度；部门编码 ${v(d.code)}）`,
+    `      资金（${d.unit ?? "单位未知"}）：年初预算 ${v(t.initial)}，全年预算 ${v(t.adjusted)}，全年执行 ${v(t.executed)}，执行率 ${v(t.rate)}`,
+    `      年度主要任务 ${d.tasks.length} 项；绩效指标 ${d.indicators.length} 项${d.form === "自评表" ? `；自评总分 ${v(d.total.score)}` : ""}`,
+  ];
 }
 
 function summarizeSelfEval(d: SelfEvalDoc, i: number): string[] {

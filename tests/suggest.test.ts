@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Indicator, SelfEvalDoc, TargetFormDoc } from "../src/domain/document.ts";
+import type { Indicator, PerfDoc, SelfEvalDoc, TargetFormDoc } from "../src/domain/document.ts";
 import { SuggestionSchema, type Suggestion } from "../src/domain/finding.ts";
 import { extractBuffer } from "../src/pipeline.ts";
 import { isMeasurable, suggestFormTarget, suggestTarget } from "../src/suggest/index.ts";
@@ -25,7 +25,7 @@ function expectMeasurable(s: Suggestion | null): asserts s is Suggestion {
   expect(s!.value).toBe(s!.text);
 }
 
-const docs: Record<string, (SelfEvalDoc | TargetFormDoc)[]> = {};
+const docs: Record<string, PerfDoc[]> = {};
 beforeAll(async () => {
   for (const [id, base] of [["001", "001-jingzhou-2023"], ["002", "002-xinhong-2020-target"], ["003", "003-xiqu-2020"]] as const) {
     const path = join(SEEDS_DIR, `${base}.docx`);

@@ -225,7 +225,8 @@ export class ChatPanel {
     }
     const box = h("ol", { class: "suggest-list" });
     for (const s of list) {
-      const name = view.data.kind === "自评表" ? (view.data.indicators[s.index]?.level3 ?? `第 ${s.index + 1} 项`) : (view.data.targets[s.index]?.level3 ?? `第 ${s.index + 1} 项`);
+      const d = view.data;
+      const name = (d.kind === "目标申报表" ? d.targets[s.index]?.level3 : d.indicators[s.index]?.level3) ?? `第 ${s.index + 1} 项`;
       box.append(
         h("li", {},
           h("div", {}, h("strong", {}, name), "：建议 ", h("code", {}, s.suggestion.text)),

@@ -20,6 +20,7 @@ interface Ctx {
 
 type SelfEval = Extract<DocumentView["data"], { kind: "自评表" }>;
 type TargetForm = Extract<DocumentView["data"], { kind: "目标申报表" }>;
+type Dept = Extract<DocumentView["data"], { kind: "部门整体" }>;
 
 const td = (props: Record<string, string | number>, ...children: Child[]) => h("td", props, ...children);
 const th = (props: Record<string, string | number>, ...children: Child[]) => h("th", props, ...children);
@@ -74,7 +75,7 @@ function runs(values: (string | null)[], within?: Map<number, number>): Map<numb
   return out;
 }
 
-const FUND_ROWS: [keyof SelfEval["funds"], string][] = [
+const FUND_ROWS: [Exclude<keyof SelfEval["funds"], "more">, string][] = [
   ["total", "年度资金总额"],
   ["fiscal", "其中：当年财政拨款"],
   ["carryover", "上年结转资金"],
@@ -216,6 +217,11 @@ function targetFormTable(doc: TargetForm, ctx: Ctx): HTMLElement {
       h("tr", {}, th({ scope: "row" }, "主管部门"), valueCell(ctx, "department", doc.department, "text", "主管部门"), th({ scope: "row" }, "实施单位"), valueCell(ctx, "implementer", doc.implementer, "text", "实施单位")),
       h("tr", {}, th({ scope: "row" }, "项目类别"), valueCell(ctx, "category", doc.category, "text", "项目类别"), th({ scope: "row" }, `项目资金（${doc.unit ?? "万元"}）`), valueCell(ctx, "funds_total", doc.funds_total, "number", "项目资金总额")),
       h("tr", {}, th({ scope: "row" }, "开始日期"), valueCell(ctx, "start", doc.start, "text", "开始日期"), th({ scope: "row" }, "结束日期"), valueCell(ctx, "end", doc.end, "text", "结束日期")),
+      h("tr", {}, th({ scope: "row" }, "项目编码"), valueCell(ctx, "code", doc.code, "text", "项目编码"), th({ scope: "row" }, "实施期限"), valueCell(ctx, "period", doc.period, "text", "实施期限")),
+      h("tr", {}, th({ scope: "row" }, "项目类型"), valueCell(ctx, "project_type", doc.project_type, "text", "项目类型"), th({ scope: "row" }, `本年度金额（${doc.unit ?? "万元"}）`), valueCell(ctx, "funds_year", doc.funds_year, "number", "本年度项目金额")),
+      ...([["policy_basis", "政策依据"], ["calc_basis", "测算依据"], ["annual_goal", "年度目标"], ["long_term_goal", "长期目标"]] as const).map(([k, label]) =>
+        h("tr", {}, th({ scope: "row" }, label), valueCell(ctx, k, doc[k], "long", label, { colspan: 3 })),
+      ),
     ),
   );
   const targets = h("table", { class: "form", "aria-label": "绩效目标" },
@@ -246,6 +252,44 @@ function targetFormTable(doc: TargetForm, ctx: Ctx): HTMLElement {
   return h("div", {}, head, h("h3", {}, "绩效目标"), targets, items ? h("h3", {}, "预算明细") : null, items);
 }
 
+function deptTable(doc: Dept, ctx: Ctx): HTMLElement {
+  const self = doc.form === "自评表";
+  const t = doc.funds.total;
+  const head = h("table", { class: "form targetform", "aria-label": "部门整体基本信息" },
+    h("tbody", {},
+      h("tr", {}, th({ scope: "row" }, "部门（单位）名称"), valueCell(ctx, "name", doc.name, "long", "部门（单位）名称"), th({ scope: "row" }, "部门编码"), valueCell(ctx, "code", doc.code, "text", "部门编码")),
+      h("tr", {}, th({ scope: "row" }, "部门职能职责概述"), valueCell(ctx, "duties", doc.duties, "long", "部门职能职责概述", { colspan: 3 })),
+      h("tr", {}, th({ scope: "row" }, "年度绩效目标"), valueCell(ctx, "goals.expected", doc.goals.expected, "long", "年度绩效目标", { colspan: 3 })),
+      self ? h("tr", {}, th({ scope: "row" }, "全年目标实际完成情况"), valueCell(ctx, "goals.actual", doc.goals.actual, "long", "全年目标实际完成情况", { colspan: 3 })) : null,
+      h("tr", {}, th({ scope: "row" }, `年初预算数（${doc.unit ?? "万元"}）`), valueCell(ctx, "funds.total.initial", t.initial, "number", "年初预算数"), th({ scope: "row" }, "全年执行数"), valueCell(ctx, "funds.total.executed", t.executed, "number", "全年执行数")),
+      self ? h("tr", {}, th({ scope: "row" }, "执行率"), valueCell(ctx, "funds.total.rate", t.rate, "text", "执行率"), th({ scope: "row" }, "自评总分"), valueCell(ctx, "total.score", doc.total.score, "number", "自评总分")) : null,
+    ),
+  );
+  const cols = self ? ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "说明"] : ["一级指标", "二级指标", "三级指标", "指标值", "指标值说明"];
+  const inds = h("table", { class: "form", "aria-label": "绩效指标" },
+    h("thead", {}, h("tr", {}, cols.map((c) => th({}, c)))),
+    h("tbody", {}, doc.indicators.map((ind, i) => {
+      const f = (k: string) => `indicators[${i}].${k}`;
+      const n = `第 ${i + 1} 项`;
+      return h("tr", {},
+        valueCell(ctx, f("level1"), ind.level1, "text", `${n}/一级指标`),
+        valueCell(ctx, f("level2"), ind.level2, "text", `${n}/二级指标`),
+        valueCell(ctx, f("level3"), ind.level3, "long", `${n}/三级指标`),
+        valueCell(ctx, f("target"), ind.target, "text", `${n}/指标值`),
+        ...(self
+          ? [
+              valueCell(ctx, f("actual"), ind.actual, "text", `${n}/完成值`),
+              valueCell(ctx, f("weight"), ind.weight, "number", `${n}/分值`),
+              valueCell(ctx, f("score"), ind.score, "number", `${n}/得分`),
+              valueCell(ctx, f("deviation"), ind.deviation, "long", `${n}/说明`),
+            ]
+          : [valueCell(ctx, f("description"), ind.description ?? null, "long", `${n}/指标值说明`)]),
+      );
+    })),
+  );
+  return h("div", {}, head, h("h3", {}, "绩效指标"), inds);
+}
+
 /** The report as read from the file (自评报告 sections), editable like the table. */
 function reportBlock(doc: SelfEval, ctx: Ctx): HTMLElement | null {
   if (!doc.report) return null;
@@ -267,6 +311,13 @@ export function renderDocument(view: DocumentView, handlers: TableHandlers, read
       h("p", { class: "sheet-year" }, `（${d.year ?? "____"}年度）`),
       selfEvalTable(view, d, ctx),
       reportBlock(d, ctx),
+    );
+  }
+  if (d.kind === "部门整体") {
+    return h("section", { class: "sheet" },
+      h("h2", { class: "sheet-title" }, d.form === "自评表" ? "部门整体支出绩效自评表" : "部门整体绩效目标表"),
+      h("p", { class: "sheet-year" }, `（${d.year ?? "____"}年度）`),
+      deptTable(d, ctx),
     );
   }
   return h("section", { class: "sheet" },

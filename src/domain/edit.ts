@@ -57,12 +57,20 @@ const TARGET_FORM_TOP: Record<string, [Kind, string]> = {
   name: ["text", "项目名称"], department: ["text", "主管部门"], implementer: ["text", "实施单位"],
   unit: ["text", "金额单位"], year: ["integer", "年度"], category: ["text", "项目类别"],
   start: ["text", "开始日期"], end: ["text", "结束日期"], funds_total: ["number", "项目资金总额"],
-  amount_total: ["number", "预算分解合计"],
+  amount_total: ["number", "预算分解合计"], code: ["text", "项目编码"], period: ["text", "实施期限"],
+  project_type: ["text", "项目类型"], funds_year: ["number", "本年度项目金额"], policy_basis: ["text", "政策依据"],
+  calc_basis: ["text", "测算依据"], annual_goal: ["text", "年度目标"], long_term_goal: ["text", "长期目标"],
 };
 const TARGET_FIELDS: Record<string, [Kind, string]> = {
   level1: ["text", "一级指标"], level2: ["text", "二级指标"], level3: ["text", "三级指标"],
   value: ["text", "指标值"], description: ["text", "指标说明"],
 };
+const DEPT_TOP: Record<string, [Kind, string]> = {
+  name: ["text", "部门（单位）名称"], code: ["text", "部门编码"], department: ["text", "主管部门"],
+  unit: ["text", "金额单位"], year: ["integer", "年度"], duties: ["text", "部门职能职责概述"],
+};
+const DEPT_GOALS: Record<string, string> = { expected: "年度绩效目标", adjusted: "全年（调整）绩效目标", actual: "全年目标实际完成情况" };
+const TASK_FIELDS: Record<string, [Kind, string]> = { name: ["text", "任务名称"], amount: ["number", "金额"], description: ["text", "主要内容"] };
 const BUDGET_ITEM_FIELDS: Record<string, [Kind, string]> = {
   name: ["text", "明细名称"], amount: ["number", "金额"], unit_price: ["number", "单价"], quantity: ["number", "数量"],
 };
@@ -106,7 +114,8 @@ export function applyEdit(doc: PerfDoc, field: string, value: EditValue): PerfDo
   if (!p) throw unknown(field, "的写法无法识别（示例：indicators[3].actual、funds.total.executed、goals.expected）");
   const next = structuredClone(doc) as PerfDoc;
   if (next.kind === "自评表") editSelfEval(next, field, p, value);
-  else editTargetForm(next, field, p, value);
+  else if (next.kind === "目标申报表") editTargetForm(next, field, p, value);
+  else editDept(next, field, p, value);
   const parsed = PerfDocSchema.safeParse(next);
   if (!parsed.success) {
     throw new EditError("INVALID_DOCUMENT", field, `修改“${field}”后文档不再符合格式：${parsed.error.issues[0]?.message ?? "未知原因"}`);
@@ -161,6 +170,36 @@ function editSelfEval(doc: Extract<PerfDoc, { kind: "自评表" }>, field: strin
     return;
   }
   throw unknown(field);
+}
+
+function editDept(doc: Extract<PerfDoc, { kind: "部门整体" }>, field: string, p: Path, value: EditValue): void {
+  const { head, index, rest } = p;
+  const top = own(DEPT_TOP, head);
+  if (top && index === null && rest.length === 0) {
+    (doc as Record<string, unknown>)[head] = coerceValue(field, top[1], top[0], value);
+    return;
+  }
+  const goal = head === "goals" && index === null && rest.length === 1 ? own(DEPT_GOALS, rest[0]) : undefined;
+  if (goal) {
+    doc.goals[rest[0] as keyof typeof doc.goals] = coerceValue(field, goal, "text", value) as string | null;
+    return;
+  }
+  if (head === "tasks" && index !== null && rest.length === 1) {
+    const spec = own(TASK_FIELDS, rest[0]);
+    const task = doc.tasks[index];
+    if (!spec) throw unknown(field);
+    if (!task) throw unknown(field, `不存在：本表只有 ${doc.tasks.length} 项任务`);
+    (task as Record<string, unknown>)[rest[0]!] = coerceValue(field, `第 ${index + 1} 项任务/${spec[1]}`, spec[0], value);
+    return;
+  }
+  if (head === "indicators" && index !== null && rest.length === 1 && rest[0] === "description") {
+    const ind = doc.indicators[index];
+    if (!ind) throw unknown(field, `不存在：本表只有 ${doc.indicators.length} 项指标`);
+    ind.description = coerceValue(field, `第 ${index + 1} 项指标/指标说明`, "text", value) as string | null;
+    return;
+  }
+  // Funds, indicators and the total have the 自评表's paths.
+  editSelfEval(doc as unknown as Extract<PerfDoc, { kind: "自评表" }>, field, p, value);
 }
 
 function editTargetForm(doc: Extract<PerfDoc, { kind: "目标申报表" }>, field: string, p: Path, value: EditValue): void {

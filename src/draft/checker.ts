@@ -1,7 +1,7 @@
 // Checks a draft 自评报告 against the verified data: every number in the text must be one of the
 // document's numbers (or one computed from them by the scorer); report/table contradictions reuse
 // the validator's report rules.
-import type { SelfEvalDoc } from "../domain/document.ts";
+import { fundsRows, type SelfEvalDoc } from "../domain/document.ts";
 import type { Finding } from "../domain/finding.ts";
 import type { Profile } from "../score/profile.ts";
 import { finding } from "../validate/catalogue.ts";
@@ -39,7 +39,7 @@ export function supportedNumbers(doc: SelfEvalDoc, profile: Profile): SupportedN
     else if (n.kind === "amount") s.amounts.push(n.unit === "元" ? n.value / 1e4 : n.unit === "亿元" ? n.value * 1e4 : n.value);
     else other(n.value, n.unit);
   };
-  for (const row of Object.values(doc.funds)) {
+  for (const row of fundsRows(doc.funds)) {
     for (const v of [row.initial, row.adjusted, row.executed]) if (v !== null) s.amounts.push(v), other(v, "万元");
     for (const v of [row.weight, row.score]) if (v !== null) score(v);
     if (row.weight !== null && row.score !== null) score(sub(row.weight, row.score));

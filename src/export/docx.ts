@@ -36,7 +36,7 @@ const SONGTI = { ascii: "Times New Roman", hAnsi: "Times New Roman", eastAsia: "
 /** Half-points. 三号 = 16 pt for body text (党政机关公文格式), 五号 = 10.5 pt in tables. */
 const SIZE = { title: 36, heading: 32, body: 32, caption: 32, subcaption: 28, label: 28, cell: 21 } as const;
 
-export async function exportDocx(docs: PerfDoc[] | SelfEvalDoc[], opts: DocxOptions = {}): Promise<Uint8Array> {
+export async function exportDocx(docs: PerfDoc[], opts: DocxOptions = {}): Promise<Uint8Array> {
   const children: (Paragraph | Table)[] = [];
   if (opts.title) children.push(paragraph({ kind: "paragraph", text: opts.title, style: "title", pageBreakBefore: false }));
   (docs as PerfDoc[]).forEach((doc, i) => {

@@ -1,7 +1,7 @@
 // Domain documents → one page layout shared by the .docx and .xlsx writers: paragraphs and tables
 // whose cells carry their grid position and spans (the official 自评表 layout of domain.md §2.1,
 // as rebuilt in the seed fixtures). The writers only render; every layout decision is here.
-import type { Indicator, Provenance, SelfEvalDoc, TargetFormDoc } from "../domain/document.ts";
+import { FUND_COLS, fundsRows, type DeptDoc, type Indicator, type PerfDoc, type Provenance, type SelfEvalDoc, type TargetFormDoc } from "../domain/document.ts";
 import { numberText, rateText, type NumberText } from "./numbers.ts";
 
 export type Align = "center" | "left";
@@ -425,6 +425,111 @@ export function targetFormLayout(doc: TargetFormDoc): LayoutBlock[] {
   return blocks;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 部门整体支出绩效自评表 / 部门整体绩效目标表 (8-column grid)
+
+const DEPT_WIDTHS = scaleWidths([1250, 1150, 1500, 1150, 1150, 900, 900, 1412]);
+
+export function deptLayout(doc: DeptDoc): LayoutBlock[] {
+  const P = doc.provenance;
+  const self = doc.form === "自评表";
+  const blocks: LayoutBlock[] = [para(self ? "部门整体支出绩效自评表" : "部门整体绩效目标表", "title")];
+  if (doc.year !== null) blocks.push(para(`（${doc.year}年度）`, "subcaption"));
+  if (doc.unit !== null) blocks.push(para(`金额单位：${doc.unit}`, "label"));
+  const rows: LayoutRow[] = [];
+  rows.push({ cells: [labelCell(0, "部门（单位）名称"), textCell(1, doc.name, { colSpan: 3 }), labelCell(4, "部门编码"), textCell(5, doc.code, { colSpan: 3 })] });
+  if (doc.department !== null) rows.push({ cells: [labelCell(0, "主管部门"), textCell(1, doc.department, { colSpan: 7 })] });
+  const keys = Object.keys(doc.fields);
+  for (let i = 0; i < keys.length; i += 2) {
+    const a = keys[i]!;
+    const b = keys[i + 1];
+    const cells = [labelCell(0, a), textCell(1, doc.fields[a] ?? null, { colSpan: b ? 3 : 7 })];
+    if (b) cells.push(labelCell(4, b), textCell(5, doc.fields[b] ?? null, { colSpan: 3 }));
+    rows.push({ cells });
+  }
+  const fundRows = [
+    ["total", "年度资金总额"],
+    ["fiscal", "其中：财政拨款"],
+    ["carryover", "上年结转资金"],
+    ["other", "其他资金"],
+  ] as const;
+  const anyFunds = fundsRows(doc.funds).some((r) => FUND_COLS.some((c) => r[c] !== null));
+  if (anyFunds) {
+    const more = doc.funds.more ?? [];
+    rows.push({
+      cells: [
+        labelCell(0, `资金情况${doc.unit ? `（${doc.unit}）` : ""}`, { rowSpan: 1 + fundRows.length + more.length }),
+        textCell(1, null),
+        labelCell(2, "年初预算数"),
+        labelCell(3, "全年预算数"),
+        labelCell(4, "全年执行数"),
+        labelCell(5, "执行率"),
+        labelCell(6, "权重"),
+        labelCell(7, "得分"),
+      ],
+    });
+    const fundRow = (label: string, f: DeptDoc["funds"]["total"], fp: DeptDoc["provenance"]["funds"]["total"] | undefined): LayoutRow => ({
+      cells: [
+        labelCell(1, label),
+        numCell(2, numberText(f.initial, fp?.initial)),
+        numCell(3, numberText(f.adjusted, fp?.adjusted)),
+        numCell(4, numberText(f.executed, fp?.executed)),
+        numCell(5, rateText(f.rate, fp?.rate)),
+        numCell(6, numberText(f.weight, fp?.weight)),
+        numCell(7, numberText(f.score, fp?.score)),
+      ],
+    });
+    for (const [k, label] of fundRows) rows.push(fundRow(label, doc.funds[k], P.funds[k]));
+    more.forEach((m, i) => rows.push(fundRow(m.label, m, P.funds.more?.[i])));
+  }
+  if (doc.duties !== null) rows.push({ cells: [labelCell(0, "部门职能职责概述"), textCell(1, doc.duties, { colSpan: 7, align: "left" })] });
+  for (const [k, label] of [["expected", "年度绩效目标"], ["adjusted", "全年（调整）绩效目标"], ["actual", "全年目标实际完成情况"]] as const) {
+    if (doc.goals[k] !== null) rows.push({ cells: [labelCell(0, label), textCell(1, doc.goals[k], { colSpan: 7, align: "left" })] });
+  }
+  if (doc.tasks.length) {
+    rows.push({ cells: [labelCell(0, "年度主要任务", { rowSpan: 1 + doc.tasks.length }), labelCell(1, "任务名称", { colSpan: 2 }), labelCell(3, "主要内容", { colSpan: 3 }), labelCell(6, "金额", { colSpan: 2 })] });
+    doc.tasks.forEach((t, i) => {
+      rows.push({
+        cells: [
+          textCell(1, t.name, { colSpan: 2, align: "left" }),
+          textCell(3, t.description, { colSpan: 3, align: "left" }),
+          numCell(6, numberText(t.amount, P.tasks[i]?.amount), { colSpan: 2 }),
+        ],
+      });
+    });
+  }
+  const head = self
+    ? ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "说明"]
+    : ["一级指标", "二级指标", "三级指标", "指标值", "指标值说明"];
+  const spans = self ? [1, 1, 1, 1, 1, 1, 1, 1] : [1, 1, 2, 2, 2];
+  const starts = spans.map((_, i) => spans.slice(0, i).reduce((a, b) => a + b, 0));
+  rows.push({ cells: head.map((h, i) => labelCell(starts[i]!, h, { colSpan: spans[i]! })) });
+  const iRows: LayoutRow[] = doc.indicators.map(() => ({ cells: [] }));
+  mergeDown(doc.indicators, iRows, 0, (i) => i.level1);
+  mergeDown(doc.indicators, iRows, 1, levelKey, (i) => i.level2);
+  doc.indicators.forEach((ind, i) => {
+    const ip = P.indicators[i];
+    const cells = iRows[i]!.cells;
+    if (self) {
+      cells.push(
+        textCell(2, ind.level3, { align: "left" }),
+        textCell(3, ind.target),
+        textCell(4, ind.actual),
+        numCell(5, numberText(ind.weight, ip?.weight)),
+        numCell(6, numberText(ind.score, ip?.score)),
+        textCell(7, ind.deviation ?? ind.description ?? null, { align: "left" }),
+      );
+    } else {
+      cells.push(textCell(2, ind.level3, { colSpan: 2, align: "left" }), textCell(4, ind.target, { colSpan: 2 }), textCell(6, ind.description ?? null, { colSpan: 2, align: "left" }));
+    }
+    cells.sort((a, b) => a.col - b.col);
+  });
+  rows.push(...iRows);
+  if (self) rows.push({ cells: [labelCell(0, "自评总分", { colSpan: 5 }), numCell(5, numberText(doc.total.weight, P.total.weight)), numCell(6, numberText(doc.total.score, P.total.score)), textCell(7, null)] });
+  blocks.push({ kind: "table", widths: DEPT_WIDTHS, rows });
+  return blocks;
+}
+
 /** The verbatim number inside "一、项目总预算：3855.9424" (the cell holds several lines). */
 function inlineNumberProv(p: Provenance | null | undefined): Provenance | null {
   if (!p) return null;
@@ -443,10 +548,11 @@ function splitSpan(total: number, n: number): number[] {
 // ---------------------------------------------------------------------------------------------
 
 export function docLayout(
-  doc: SelfEvalDoc | TargetFormDoc,
+  doc: PerfDoc,
   draft: { sections: { heading: string; text: string }[] } | undefined,
   opts: LayoutOptions = {},
 ): DocLayout {
   if (doc.kind === "目标申报表") return { name: doc.name, blocks: targetFormLayout(doc) };
+  if (doc.kind === "部门整体") return { name: doc.name, blocks: deptLayout(doc) };
   return { name: doc.name, blocks: selfEvalLayout(doc, reportOf(doc, draft), opts) };
 }

@@ -79,6 +79,8 @@ export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalD
     goals: { expected: null, actual: null },
     indicators: [],
     total: { weight: null, score: null },
+    complete: true,
+    unread: [],
     provenance: {
       table: null,
       name: null,

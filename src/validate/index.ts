@@ -10,6 +10,7 @@ import { checkReport } from "./report.ts";
 import { checkAcrossProjects } from "./crossDoc.ts";
 import { checkTargetForm } from "./targetForm.ts";
 import { checkDrift } from "./drift.ts";
+import { checkDept } from "./dept.ts";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -24,6 +25,7 @@ export function validateDocuments(docs: PerfDoc[], profile: Profile = defaultPro
       const ctx = { doc, index, file, profile };
       return [...checkFunds(ctx), ...checkScores(ctx), ...checkIndicators(ctx), ...checkReport(ctx), ...checkDrift(ctx, related)];
     }
+    if (doc.kind === "部门整体") return checkDept(doc, index, file, profile);
     return checkTargetForm({ doc, index, file, profile });
   });
   for (const f of checkAcrossProjects(file)) per[f.where.document]!.push(f);

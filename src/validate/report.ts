@@ -3,6 +3,7 @@
 import type { Finding } from "../domain/finding.ts";
 import { finding } from "./catalogue.ts";
 import { whereDoc, type SelfEvalContext } from "./context.ts";
+import { fundsRows } from "../domain/document.ts";
 import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
 import { fmt, pct, sub, within } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
@@ -116,7 +117,7 @@ function checkReportNumbers(ctx: SelfEvalContext): Finding[] {
   const out: Finding[] = [];
   const t = doc.funds.total;
   // Any figure of the funds block (source rows too) and the differences a report explains.
-  const amounts = Object.values(doc.funds).flatMap((r) => [r.initial, r.adjusted, r.executed]).filter((x): x is number => x !== null);
+  const amounts = fundsRows(doc.funds).flatMap((r) => [r.initial, r.adjusted, r.executed]).filter((x): x is number => x !== null);
   if (t.adjusted !== null && t.executed !== null) amounts.push(sub(t.adjusted, t.executed));
   if (t.adjusted !== null && t.initial !== null) amounts.push(sub(t.adjusted, t.initial), sub(t.initial, t.adjusted));
   const exec = t.adjusted && t.executed !== null ? t.executed / t.adjusted : null;

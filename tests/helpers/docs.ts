@@ -50,6 +50,8 @@ export function selfEval(o: {
     goals: o.goals ?? { expected: "开展禁毒宣传活动5场", actual: "开展禁毒宣传活动6场" },
     indicators,
     total: o.total ?? { weight: 100, score: 100 },
+    complete: true,
+    unread: [],
     provenance: {
       table: null, name: null, department: null, implementer: null, year: null, unit: null,
       funds: { total: prow(), fiscal: prow(), carryover: prow(), other: prow() },
@@ -74,6 +76,8 @@ export function targetForm(o: Partial<TargetFormDoc> = {}): TargetFormDoc {
   return {
     kind: "目标申报表", report: null, name: "平安建设", department: null, implementer: "综治组", year: 2020, unit: "万元",
     category: null, start: null, end: null, funds_total: null, amount_total: null, fields: {},
+    code: null, period: null, project_type: null, new_or_continuing: null, funds_year: null,
+    policy_basis: null, calc_basis: null, annual_goal: null, long_term_goal: null, complete: true, unread: [],
     ...o,
     targets, budget_items: items,
     provenance: {
