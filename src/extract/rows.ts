@@ -67,6 +67,7 @@ export function provOf(file: string, c: RCell | null): Provenance | null {
   else if (c.table.page !== undefined) p.page = c.table.page;
   if (c.cell.line !== undefined) p.line = c.cell.line;
   if (c.cell.address !== undefined) p.address = c.cell.address;
+  if (c.cell.inferred) p.inferred = true;
   if (c.table.sheet !== undefined) p.sheet = c.table.sheet;
   return p;
 }

@@ -32,6 +32,20 @@ export interface TableCell {
   page?: number;
   line?: number;
   address?: string;
+  /** The cell's column (or its boundaries) was inferred, not read: text without cell separators, or a
+   * row with dropped cells placed under the header by the rebuilder (src/extract/rebuild.ts). */
+  inferred?: boolean;
+}
+
+/** Text the reader or the rebuilder saw but could not place into a cell with confidence. */
+export interface UnplacedText {
+  /** Which part of the form, in Chinese (e.g. "绩效指标", "资金情况"). */
+  part: string;
+  /** Why, in Chinese. */
+  reason: string;
+  text: string;
+  line?: number;
+  page?: number;
 }
 
 export interface TableBlock {
@@ -44,6 +58,14 @@ export interface TableBlock {
   rows: TableCell[][];
   page?: number;
   sheet?: string;
+  /**
+   * "grid" (default): columns are real grid positions (docx, doc, xlsx, pdf from ruling lines, Word's
+   * plain-text export). "rows": each row's cells are in reading order but not aligned to a grid — pasted
+   * text whose merged cells were dropped; the recognizer aligns them under the form's header rows.
+   */
+  layout?: "grid" | "rows";
+  /** Pieces the rebuilder could not place (attached to the document read from this table). */
+  unplaced?: UnplacedText[];
 }
 
 export interface ParagraphBlock {
