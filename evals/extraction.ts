@@ -67,8 +67,12 @@ function resolvePath(root: unknown, rootName: string, path: string): unknown {
   return cur;
 }
 
-/** TP/FP/FN of our documents against the gold documents. */
-export function scoreExtraction(goldDocs: unknown[], ours: unknown[]): Counts & { fields: number; wrong: FieldDiff[] } {
+/**
+ * TP/FP/FN of our documents against the gold documents. `strict`: a blank gold field that we leave blank
+ * is not a true positive (only values read count), so an unread document scores recall 0, not the share
+ * of its blank fields.
+ */
+export function scoreExtraction(goldDocs: unknown[], ours: unknown[], opts: { strict?: boolean } = {}): Counts & { fields: number; wrong: FieldDiff[] } {
   const st = compareDoc(goldDocs, ours, "documents");
   const c: Counts = { tp: 0, fp: 0, fn: 0 };
   let leafDiffs = 0;
@@ -92,7 +96,9 @@ export function scoreExtraction(goldDocs: unknown[], ours: unknown[]): Counts & 
       c.fn++;
     }
   }
-  c.tp = st.fields - leafDiffs;
+  // Every diff whose gold value is not blank adds exactly one FN, so the gold's non-blank leaves that
+  // matched are its non-blank leaves minus the FNs.
+  c.tp = opts.strict ? leaves(goldDocs) - c.fn : st.fields - leafDiffs;
   return { ...c, fields: st.fields, wrong: st.diffs };
 }
 

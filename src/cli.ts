@@ -186,8 +186,22 @@ export function summarize(r: FileResult): string {
     return lines.join("\n");
   }
   lines.push(`文件：${r.file}（${FORMAT_NAMES[r.format ?? ""] ?? r.format}，共 ${r.documents.length} 份）`);
+  lines.push(...sheetNotes(r));
   r.documents.forEach((d, i) => lines.push(...summarizeDoc(d, i)));
   return lines.join("\n");
+}
+
+/** Hidden, empty and unread sheets of a workbook, named (never silently skipped). */
+export function sheetNotes(r: Pick<FileResult, "sheets">): string[] {
+  const out: string[] = [];
+  const sheets = r.sheets ?? [];
+  const hidden = sheets.filter((s) => s.state !== "visible");
+  const empty = sheets.filter((s) => s.empty);
+  const unread = sheets.filter((s) => !s.empty && s.documents.length === 0);
+  if (hidden.length) out.push(`  隐藏工作表 ${hidden.length} 个（已读取）：${hidden.map((s) => `“${s.name}”`).join("、")}`);
+  if (empty.length) out.push(`  空白工作表 ${empty.length} 个：${empty.map((s) => `“${s.name}”`).join("、")}`);
+  if (unread.length) out.push(`  未识别出表格的工作表 ${unread.length} 个：${unread.map((s) => `“${s.name}”`).join("、")}`);
+  return out;
 }
 
 const v = (x: number | string | null | undefined) => (x === null || x === undefined ? "（空）" : String(x));
@@ -202,7 +216,7 @@ function summarizeDoc(d: PerfDoc, i: number): string[] {
 function summarizeDept(d: DeptDoc, i: number): string[] {
   const t = d.funds.total;
   return [
-    `  [${i + 1}] 部门整体${d.form === "自评表" ? "支出绩效自评表" : "绩效目标表"} · ${v(d.name)}（${d.year ?? "年度未知"}年度；部门编码 ${v(d.code)}）`,
+    `  [${i + 1}] 部门整体${d.form === "自评表" ? "支出绩效自评表" : "绩效目标表"} · ${v(d.name)}（${d.year !== null ? `${d.year}年度` : "年度未知"}；部门编码 ${v(d.code)}）`,
     `      资金（${d.unit ?? "单位未知"}）：年初预算 ${v(t.initial)}，全年预算 ${v(t.adjusted)}，全年执行 ${v(t.executed)}，执行率 ${v(t.rate)}`,
     `      年度主要任务 ${d.tasks.length} 项；绩效指标 ${d.indicators.length} 项${d.form === "自评表" ? `；自评总分 ${v(d.total.score)}` : ""}`,
   ];
@@ -214,7 +228,7 @@ function summarizeSelfEval(d: SelfEvalDoc, i: number): string[] {
   for (const ind of d.indicators) byL1.set(ind.level1 ?? "未分类", (byL1.get(ind.level1 ?? "未分类") ?? 0) + 1);
   const parts = [...byL1].map(([k, n]) => `${k.replace(/指标$/, "")} ${n}`).join("，");
   const out = [
-    `  [${i + 1}] 自评表 · ${v(d.name)}（${d.year ?? "年度未知"}年度；主管部门 ${v(d.department)}；实施单位 ${v(d.implementer)}）`,
+    `  [${i + 1}] 自评表 · ${v(d.name)}（${d.year !== null ? `${d.year}年度` : "年度未知"}；主管部门 ${v(d.department)}；实施单位 ${v(d.implementer)}）`,
     `      资金（${d.unit ?? "单位未知"}）：年初预算 ${v(t.initial)}，全年预算 ${v(t.adjusted)}，全年执行 ${v(t.executed)}，执行率 ${v(t.rate)}，得分 ${v(t.score)}/${v(t.weight)}`,
     `      绩效指标 ${d.indicators.length} 项（${parts || "无"}）；总分 ${v(d.total.score)}/${v(d.total.weight)}`,
   ];
@@ -226,11 +240,17 @@ function summarizeSelfEval(d: SelfEvalDoc, i: number): string[] {
 }
 
 function summarizeTargetForm(d: TargetFormDoc, i: number): string[] {
-  return [
-    `  [${i + 1}] 绩效目标申报表 · ${v(d.name)}（${d.year ?? "年度未知"}年；填报单位 ${v(d.implementer)}；项目类别 ${v(d.category)}）`,
-    `      期间：${v(d.start)} 至 ${v(d.end)}；项目总预算 ${v(d.funds_total)} ${d.unit ?? ""}`,
-    `      绩效目标 ${d.targets.length} 项；预算分解 ${d.budget_items.length} 项，金额合计 ${v(d.amount_total)}`,
+  const head = [d.year !== null ? `${d.year}年` : "年度未知", d.code ? `项目编码 ${d.code}` : null, `实施单位 ${v(d.implementer)}`, d.department ? `主管部门 ${d.department}` : null];
+  const money = [`项目总金额 ${v(d.funds_total)}`, d.funds_year !== null ? `本年度金额 ${d.funds_year}` : null].filter(Boolean).join("，");
+  const when = d.period !== null ? `实施期限 ${d.period}` : d.start || d.end ? `期间 ${v(d.start)} 至 ${v(d.end)}` : null;
+  const kind = [d.project_type ? `项目类型 ${d.project_type}` : null, d.category ? `项目类别 ${d.category}` : null, d.new_or_continuing].filter(Boolean).join("，");
+  const placeholders = d.targets.filter((t) => /^(不适用|无|\/)$/.test((t.value ?? t.level3 ?? "").trim())).length;
+  const out = [
+    `  [${i + 1}] 绩效目标申报表 · ${v(d.name)}（${head.filter(Boolean).join("；")}）`,
+    `      ${money}${d.unit ? `（${d.unit}）` : ""}${when ? `；${when}` : ""}${kind ? `；${kind}` : ""}`,
+    `      绩效指标 ${d.targets.length} 项${placeholders ? `（其中“不适用”${placeholders} 项）` : ""}${d.budget_items.length ? `；预算分解 ${d.budget_items.length} 项，金额合计 ${v(d.amount_total)}` : ""}`,
   ];
+  return out;
 }
 
 const SEV: Record<Finding["severity"], string> = { error: "错误", warning: "警告", info: "提示" };

@@ -1,6 +1,6 @@
 // bytes of one file → FileResult (documents or a typed error). Pure over its input; the CLI and the
 // server do the file and HTTP I/O around it.
-import type { FileResult, PerfDoc } from "./domain/document.ts";
+import type { FileResult, PerfDoc, SheetInfo } from "./domain/document.ts";
 import { IngestError, type IngestResult, type TableBlock } from "./ingest/blocks.ts";
 import type { Finding } from "./domain/finding.ts";
 import type { Llm } from "./llm/client.ts";
@@ -38,6 +38,7 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
   } catch (e) {
     return { file, format: ing.format, documents: [], error: toFileError(e, file) };
   }
+  const sheets = ing.sheets ? sheetList(ing.sheets, documents) : undefined;
   if (documents.length === 0 && opts.llm) {
     // No table at all, but a free-text 自评报告: the model reads the project and funds from its prose,
     // and every value must be found in that text.
@@ -75,9 +76,22 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
       report.findings.push(...r.findings);
       report.promptVersion = r.promptVersion ?? report.promptVersion;
     }
-    return { file, format: ing.format, documents, error: null, llm: report };
+    return { file, format: ing.format, documents, error: null, ...(sheets ? { sheets } : {}), llm: report };
   }
-  return { file, format: ing.format, documents, error: null };
+  return { file, format: ing.format, documents, error: null, ...(sheets ? { sheets } : {}) };
+}
+
+/** The sheet a document was read from (workbooks). */
+export function sheetOfDocument(d: PerfDoc): string | undefined {
+  if (d.kind === "自评表") return d.provenance.table?.sheet;
+  return d.provenance.tables[0]?.sheet;
+}
+
+function sheetList(sheets: NonNullable<IngestResult["sheets"]>, documents: PerfDoc[]): SheetInfo[] {
+  return sheets.map((s) => ({
+    ...s,
+    documents: documents.flatMap((d, i) => (sheetOfDocument(d) === s.name ? [i] : [])),
+  }));
 }
 
 async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: SelfEvalDoc; report: LlmFallbackReport } | null> {

@@ -359,8 +359,26 @@ export function targetFormLayout(doc: TargetFormDoc): LayoutBlock[] {
   t1.push({
     cells: [textCell(0, `起始日期：${doc.start ?? ""}`, { colSpan: 3 }), textCell(3, `结束日期：${doc.end ?? ""}`, { colSpan: 3 })],
   });
+  // Fields of the budget-system and provincial forms, printed only when the document has them.
+  const pairs: [string, string | null][] = [
+    ["项目编码", doc.code],
+    ["实施期限", doc.period],
+    ["项目类型", doc.project_type],
+    ["项目属性", doc.new_or_continuing],
+  ].filter((x): x is [string, string] => x[1] !== null);
+  for (let i = 0; i < pairs.length; i += 2) {
+    const [a, av] = pairs[i]!;
+    const b = pairs[i + 1];
+    const cells = [labelCell(0, a), textCell(1, av, { colSpan: b ? 2 : 5 })];
+    if (b) cells.push(labelCell(3, b[0]), textCell(4, b[1], { colSpan: 2 }));
+    t1.push({ cells });
+  }
   const total = numberText(doc.funds_total, inlineNumberProv(P?.funds_total));
-  t1.push({ cells: [labelCell(0, "项目资金"), textCell(1, `项目总预算：${total.text}`, { colSpan: 5, align: "left" })] });
+  const thisYear = doc.funds_year !== null ? `\n当年预算：${numberText(doc.funds_year, inlineNumberProv(P?.funds_year, "当年预算|本年度项目金额|本年度金额")).text}` : "";
+  t1.push({ cells: [labelCell(0, "项目资金"), textCell(1, `项目总预算：${total.text}${thisYear}`, { colSpan: 5, align: "left" })] });
+  for (const [label, v] of [["政策依据", doc.policy_basis], ["测算依据", doc.calc_basis], ["长期目标", doc.long_term_goal], ["年度绩效目标", doc.annual_goal]] as const) {
+    if (v !== null) t1.push({ cells: [labelCell(0, label), textCell(1, v, { colSpan: 5, align: "left" })] });
+  }
   for (const k of LONG_FIELDS) t1.push({ cells: [labelCell(0, k), textCell(1, doc.fields[k] ?? null, { colSpan: 5, align: "left" })] });
   blocks.push({ kind: "table", widths: TARGET_WIDTHS, rows: t1 });
   for (const k of FOOTER_FIELDS) blocks.push(para(`${k}：${doc.fields[k] ?? ""}`, "label"));
@@ -530,10 +548,11 @@ export function deptLayout(doc: DeptDoc): LayoutBlock[] {
   return blocks;
 }
 
-/** The verbatim number inside "一、项目总预算：3855.9424" (the cell holds several lines). */
-function inlineNumberProv(p: Provenance | null | undefined): Provenance | null {
+/** The verbatim number inside "一、项目总预算：3855.9424" (the cell holds several lines), or the cell itself. */
+function inlineNumberProv(p: Provenance | null | undefined, label = "项目总预算|项目总金额"): Provenance | null {
   if (!p) return null;
-  const m = /项目总预算[^:：\n]*[:：]\s*([^\n]*)/.exec(p.text);
+  if (!/[:：]/.test(p.text)) return p;
+  const m = new RegExp(`(?:${label})[^:：\\n]*[:：]\\s*([^\\n]*)`).exec(p.text);
   return m ? { ...p, text: m[1]!.trim() } : null;
 }
 

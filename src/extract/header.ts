@@ -12,14 +12,19 @@ export type HeaderMap<F extends string> = { field: F; range: Range; cell: RCell 
 
 /** Maps the header cells of a row to fields; returns null when fewer than `min` fields match. */
 export function matchHeader<F extends string>(r: RRow, specs: FieldSpec<F>[], min: number): HeaderMap<F> | null {
+  return matchHeaderBy(r, (c, used) => specs.find((s) => !used.has(s.field) && s.re.test(c.key))?.field ?? null, min);
+}
+
+/** Same, with a classifier (vocabulary lookups): each field is taken by its first matching cell. */
+export function matchHeaderBy<F extends string>(r: RRow, classify: (c: RCell, used: Set<F>) => F | null, min: number): HeaderMap<F> | null {
   const found: { field: F; cell: RCell }[] = [];
   const used = new Set<F>();
   for (const c of r.cells) {
     if (c.key === "") continue;
-    const spec = specs.find((s) => !used.has(s.field) && s.re.test(c.key));
-    if (spec) {
-      used.add(spec.field);
-      found.push({ field: spec.field, cell: c });
+    const field = classify(c, used);
+    if (field !== null && !used.has(field)) {
+      used.add(field);
+      found.push({ field, cell: c });
     }
   }
   if (found.length < min) return null;

@@ -1,76 +1,179 @@
-// Blocks of one file → every 自评表 and 申报表 in it, in order, each with its 自评报告 (when the
-// report's paragraphs precede the table) and provenance.
+// Blocks of one file → every form in it, in order: 自评表 (with its 自评报告 when the report's paragraphs
+// precede the table), 申报表, 部门整体 forms. A workbook sheet is always its own form, whatever its title;
+// inside a sheet or a document a form starts at a title line (paragraph or table row) or at a new
+// 项目名称 row. The form's kind comes from its title, else from what its tables hold.
 import type { PerfDoc, Provenance, SelfEvalDoc } from "../domain/document.ts";
-import type { Block, ParagraphBlock } from "../ingest/blocks.ts";
+import type { Block, ParagraphBlock, TableBlock } from "../ingest/blocks.ts";
 import { squash, toHalfWidth } from "./normalize.ts";
 import { recognizeReport } from "./report.ts";
-import { paraProvOf, rowsOf, type RRow } from "./rows.ts";
+import { paraProvOf, provOf, rowsOf, type RRow } from "./rows.ts";
 import { recognizeSelfEval, type SelfEvalContext } from "./selfEval.ts";
 import { recognizeTargetForm } from "./targetForm.ts";
+import { recognizeDept } from "./dept.ts";
+import { readFormBody, type FormBody } from "./formBody.ts";
+import { matchIndicatorHeader } from "./indicatorTable.ts";
+import { headerFieldOf, inlineField, titleKindOf, type FormKind } from "./vocabulary.ts";
 
-type Segment =
-  | { kind: "self"; rows: RRow[]; before: ParagraphBlock[] }
-  | { kind: "target"; rows: RRow[]; paragraphs: ParagraphBlock[]; name: string | null };
+interface Title {
+  kind: FormKind;
+  text: string;
+  prov: Provenance;
+}
 
-const TARGET_TITLE = /绩效目标申报表|目标申报表|绩效目标表/;
-const NAME_ROW = /^项目名称/;
+interface Segment {
+  title: Title | null;
+  rows: RRow[];
+  /** Paragraphs before the segment's first table row (report, captions, year and unit lines). */
+  before: ParagraphBlock[];
+  /** Paragraphs between the segment's tables (申报表 header lines). */
+  paragraphs: ParagraphBlock[];
+  sheet: string | undefined;
+  /** A row of the segment starts with the 项目名称 label. */
+  named: boolean;
+  /** Text pieces the rebuilder could not place. */
+  unplaced: NonNullable<TableBlock["unplaced"]>;
+}
+
+const sheetOf = (b: Block): string | undefined => (b as { sheet?: string }).sheet;
+
+/** A short caption line naming a form (not a sentence that mentions one). */
+function titleOf(text: string): FormKind | null {
+  const t = squash(text);
+  if (t.length > 60 || /[，。；]/.test(text)) return null;
+  return titleKindOf(t);
+}
+
+/** A row that is only a title (one filled cell naming a form). */
+function titleRow(r: RRow): string | null {
+  const filled = r.cells.filter((c) => c.key !== "");
+  if (filled.length !== 1) return null;
+  return titleOf(filled[0]!.text) ? filled[0]!.text : null;
+}
+
+/** A row that starts a form: its first filled cell is the 项目名称 label (or "项目名称：X"). */
+function startsWithName(r: RRow): boolean {
+  const first = r.cells.find((c) => c.key !== "");
+  if (!first) return false;
+  return headerFieldOf(first.text) === "name" || inlineField(first.text)?.field === "name";
+}
 
 export function recognize(blocks: Block[], file: string): PerfDoc[] {
   const segments: Segment[] = [];
   let paras: ParagraphBlock[] = [];
   let current: Segment | null = null;
+  let pendingTitle: Title | null = null;
+  let sheet: string | undefined;
+  let first = true;
+
+  const open = (title: Title | null, before: ParagraphBlock[]): Segment => {
+    // The paragraphs since the last table belong to the new form, not to the one before it.
+    const prev = segments[segments.length - 1];
+    if (prev) prev.paragraphs = prev.paragraphs.filter((p) => !before.includes(p));
+    const s: Segment = { title, rows: [], before, paragraphs: [], sheet, named: false, unplaced: [] };
+    segments.push(s);
+    return s;
+  };
 
   for (const b of blocks) {
+    const bs = sheetOf(b);
+    if (first || bs !== sheet) {
+      // Every sheet of a workbook is its own form: two sheets are never merged, whatever their titles.
+      sheet = bs;
+      if (!first && bs !== undefined) {
+        current = null;
+        paras = [];
+        pendingTitle = null;
+      }
+      first = false;
+    }
     if (b.kind === "paragraph") {
+      const kind = titleOf(b.text);
+      if (kind) pendingTitle = { kind, text: b.text, prov: paraProvOf(file, b) };
       paras.push(b);
-      if (current?.kind === "target") current.paragraphs.push(b);
+      if (current) current.paragraphs.push(b);
       continue;
     }
     const rows = rowsOf(b);
-    // A 申报表 title is a short caption line, not a sentence that mentions the form.
-    const targetTitle = paras.some((p) => squash(p.text).length <= 40 && TARGET_TITLE.test(squash(p.text)) && !/[，。；]/.test(p.text));
-    const looksSelf = rows.some((r) => r.cells.some((c) => /三级指标|年初预算|全年执行/.test(c.key))) && !rows.some((r) => r.cells.some((c) => /^(三级目标|目标值)$/.test(c.key)));
-    if (targetTitle || (!looksSelf && rows.some((r) => r.cells.some((c) => /^(三级目标|目标值)$/.test(c.key))))) {
-      const name = nameFromParagraphs(paras) ?? nameFromRows(rows);
-      if (current?.kind === "target" && (name === null || current.name === null || name === current.name)) {
-        current.rows.push(...rows);
-        current.name ??= name;
-      } else {
-        current = { kind: "target", rows: [...rows], paragraphs: [...paras], name };
-        segments.push(current);
+    let before = paras;
+    for (const r of rows) {
+      const t = titleRow(r);
+      if (t) {
+        pendingTitle = { kind: titleOf(t)!, text: t, prov: provOf(file, r.cells.find((c) => c.key !== "")!)! };
+        continue;
       }
-    } else {
-      // A 自评表 starts at each 项目名称 row; a table without one continues the previous 自评表.
-      // The paragraphs since the last table belong to it, not to a 申报表 before it.
-      if (current?.kind === "target") current.paragraphs = current.paragraphs.filter((p) => !paras.includes(p));
-      let before = paras;
-      for (const r of rows) {
-        const firstCell = r.cells.find((c) => c.key !== "");
-        const startsDoc = firstCell !== undefined && NAME_ROW.test(firstCell.key);
-        if (startsDoc || current?.kind !== "self") {
-          if (!startsDoc && !looksSelf && current === null) continue;
-          if (startsDoc || current === null || current.kind !== "self") {
-            current = { kind: "self", rows: [], before };
-            segments.push(current);
-            before = [];
-          }
+      const named = startsWithName(r);
+      const startNamed = named && current !== null && current.named && !sameTargetForm(current, pendingTitle);
+      if (pendingTitle || current === null || startNamed) {
+        // A 申报表 in several parts (总体情况 / 绩效目标 / 制度保障) continues under its later titles.
+        if (pendingTitle && current && sameTargetForm(current, pendingTitle) && !startNamed) {
+          pendingTitle = null;
+        } else {
+          current = open(pendingTitle, before);
+          before = [];
+          pendingTitle = null;
         }
-        current.rows.push(r);
       }
+      current.rows.push(r);
+      if (named) current.named = true;
     }
+    if (b.unplaced?.length && current) current.unplaced.push(...b.unplaced);
     paras = [];
   }
 
   const docs: PerfDoc[] = [];
   for (const s of segments) {
-    if (s.kind === "target") {
-      const d = recognizeTargetForm(s.rows, { file, paragraphs: s.paragraphs });
-      if (d.targets.length || d.budget_items.length || d.name) docs.push(d);
-      continue;
-    }
-    const ctx: SelfEvalContext = { file, year: yearFrom(s.before, file), unit: unitFrom(s.before, s.rows, file) };
-    const d: SelfEvalDoc = recognizeSelfEval(s.rows, ctx);
-    if (!d.indicators.length && d.funds.total.initial === null && d.funds.total.adjusted === null) continue;
+    const d = build(s, file);
+    if (d) docs.push(d);
+  }
+  return docs;
+}
+
+/** A later part of the same 申报表: a 申报表 title while a 申报表 without another name is open. */
+function sameTargetForm(current: Segment, title: Title | null): boolean {
+  if (!title || (title.kind !== "目标申报表" && title.kind !== "部门整体目标表")) return false;
+  // (Sheets never reach here as one segment: a sheet boundary closes the form.)
+  return current.title !== null && current.title.kind === title.kind;
+}
+
+function kindOf(s: Segment, body: FormBody): FormKind | null {
+  if (s.title) return refineKind(s.title.kind, s, body);
+  const heads = s.rows.map(matchIndicatorHeader).filter((h) => h !== null);
+  const reports = heads.some((h) => h.has("actual") || h.has("score")) || body.funds.some((l) => l.cells.has("executed"));
+  if (reports) return refineKind("自评表", s, body);
+  if (heads.length || s.rows.some((r) => r.cells.some((c) => /^(三级目标|目标值)$/.test(c.key)))) return refineKind("目标申报表", s, body);
+  if (body.funds.length || body.hits.some((h) => h.field === "name")) return "自评表";
+  return null;
+}
+
+/** A form without a 项目名称 that names a department and its duties is a 部门整体 form. */
+function refineKind(kind: FormKind, s: Segment, body: FormBody): FormKind {
+  if (kind === "部门整体自评表" || kind === "部门整体目标表") return kind;
+  const project = body.hits.some((h) => h.field === "name");
+  const dept = body.hits.some((h) => h.field === "duties" || h.field === "unit_name" || (h.field === "code" && /部门|单位/.test(h.label)));
+  if (!project && dept) return kind === "自评表" ? "部门整体自评表" : "部门整体目标表";
+  return kind;
+}
+
+function build(s: Segment, file: string): PerfDoc | null {
+  if (s.rows.length === 0) return null;
+  const body = readFormBody(s.rows);
+  const kind = kindOf(s, body);
+  if (!kind) return null;
+  const year = yearFrom(s, file);
+  const unit = unitFrom(s, file);
+  let doc: PerfDoc;
+  if (kind === "目标申报表") {
+    const d = recognizeTargetForm(s.rows, { file, paragraphs: [...s.before, ...s.paragraphs] });
+    if (!d.targets.length && !d.budget_items.length && !d.name && !s.title) return null;
+    if (d.year === null && year) [d.year, d.provenance.year] = [year.value, year.prov];
+    if (d.unit === null && unit) [d.unit, d.provenance.unit] = [unit.value, unit.prov];
+    doc = d;
+  } else if (kind === "部门整体自评表" || kind === "部门整体目标表") {
+    doc = recognizeDept(s.rows, { file, form: kind === "部门整体自评表" ? "自评表" : "目标表", year, unit }, body);
+  } else {
+    const ctx: SelfEvalContext = { file, year, unit };
+    const d: SelfEvalDoc = recognizeSelfEval(s.rows, ctx, body);
+    if (!d.indicators.length && d.funds.total.initial === null && d.funds.total.adjusted === null && !s.title && !d.name) return null;
     const rep = recognizeReport(s.before, file);
     if (rep) {
       d.report = rep.report;
@@ -80,54 +183,53 @@ export function recognize(blocks: Block[], file: string): PerfDoc[] {
         if (y) d.year = Number(y[1]);
       }
     }
-    docs.push(d);
+    doc = d;
   }
-  return docs;
+  for (const u of s.unplaced) {
+    const p: Provenance = { file, text: u.text, inferred: true };
+    if (u.line !== undefined) p.line = u.line;
+    if (u.page !== undefined) p.page = u.page;
+    doc.unread.push({ part: u.part, reason: u.reason, text: u.text, provenance: p });
+  }
+  if (s.unplaced.length) doc.complete = false;
+  return doc;
 }
 
+const YEAR_IN_PARENS = /[(（]\s*(\d{4})\s*年度?\s*[)）]/;
+const YEAR_IN_TITLE = /(\d{4})\s*年度?[^\d]{0,30}(自评表|申报表|目标表|绩效目标)/;
 
-function yearFrom(paras: ParagraphBlock[], file: string): SelfEvalContext["year"] {
-  for (let i = paras.length - 1; i >= 0; i--) {
-    const p = paras[i]!;
-    const m = /[(（]\s*(\d{4})\s*年度?\s*[)）]/.exec(toHalfWidth(p.text).replace(/[\s\u00A0]+/g, ""));
+function yearFrom(s: Segment, file: string): SelfEvalContext["year"] {
+  if (s.title) {
+    const t = toHalfWidth(s.title.text).replace(/[\s\u00A0]+/g, "");
+    const m = YEAR_IN_PARENS.exec(t) ?? YEAR_IN_TITLE.exec(t);
+    if (m) return { value: Number(m[1]), prov: s.title.prov };
+  }
+  for (let i = s.before.length - 1; i >= 0; i--) {
+    const p = s.before[i]!;
+    const t = toHalfWidth(p.text).replace(/[\s\u00A0]+/g, "");
+    const m = YEAR_IN_PARENS.exec(t) ?? (t.length <= 60 ? YEAR_IN_TITLE.exec(t) : null);
     if (m) return { value: Number(m[1]), prov: paraProvOf(file, p) };
   }
-  return null;
-}
-
-function unitFrom(paras: ParagraphBlock[], rows: RRow[], file: string): SelfEvalContext["unit"] {
-  for (let i = paras.length - 1; i >= 0; i--) {
-    const p = paras[i]!;
-    const m = /单位[:：]\s*(万元|元|千元|亿元)/.exec(squash(toHalfWidth(p.text)).replace(/:/g, "："));
-    if (m) return { value: m[1]!, prov: paraProvOf(file, p) };
-  }
-  for (const r of rows) {
+  for (const r of s.rows.slice(0, 3)) {
     for (const c of r.cells) {
-      const m = /资金[(（](万元|元|千元|亿元)[)）]/.exec(toHalfWidth(c.key));
-      if (m) return { value: m[1]!, prov: { file, table: c.table.index, row: c.cell.row, col: c.cell.col, text: c.cell.text } };
+      const m = YEAR_IN_PARENS.exec(toHalfWidth(c.key));
+      if (m && c.key.length <= 16) return { value: Number(m[1]), prov: provOf(file, c)! };
     }
   }
   return null;
 }
 
-function nameFromParagraphs(paras: ParagraphBlock[]): string | null {
-  for (const p of paras) {
-    const m = /^项目名称[:：]\s*(.+)$/.exec(toHalfWidth(p.text).trim());
-    if (m) return squash(m[1]!);
+function unitFrom(s: Segment, file: string): SelfEvalContext["unit"] {
+  for (let i = s.before.length - 1; i >= 0; i--) {
+    const p = s.before[i]!;
+    const m = /单位[:：]\s*(万元|元|千元|亿元)/.exec(squash(toHalfWidth(p.text)).replace(/:/g, "："));
+    if (m) return { value: m[1]!, prov: paraProvOf(file, p) };
   }
-  return null;
-}
-
-function nameFromRows(rows: RRow[]): string | null {
-  for (const r of rows.slice(0, 3)) {
+  for (const r of s.rows) {
     for (const c of r.cells) {
-      const m = /^项目名称[:：]?(.*)$/.exec(toHalfWidth(c.key));
-      if (m) {
-        if (m[1]) return m[1];
-        const i = r.cells.indexOf(c);
-        const v = r.cells[i + 1];
-        return v && v.key ? v.key : null;
-      }
+      const t = toHalfWidth(c.key);
+      const m = /(?:资金|预算数|预算执行情况|资金情况|金额)[(（](万元|元|千元|亿元)[)）]/.exec(t) ?? (/^单位[:：](万元|元|千元|亿元)$/.exec(t) as RegExpExecArray | null);
+      if (m) return { value: m[1]!, prov: provOf(file, c)! };
     }
   }
   return null;

@@ -1,44 +1,12 @@
-// Rows of one 项目支出绩效自评表 → SelfEvalDoc (with parallel provenance).
+// Rows of one 项目支出绩效自评表 (any family: central, split-target 四川/云南, 安徽 10-column, 湖北) →
+// SelfEvalDoc with parallel provenance. formBody.ts finds the blocks; this file maps them.
 import type { FundRowKey, FundsRow, Indicator, Provenance, SelfEvalDoc, SelfEvalProvenance } from "../domain/document.ts";
 import { cleanText, isBlankValue, parseNumber, squash } from "./normalize.ts";
-import { firstCol, matchHeader, readRow, type FieldSpec, type HeaderMap } from "./header.ts";
-import { isEmptyRow, nextCell, provOf, type RCell, type RRow } from "./rows.ts";
-
-type FundField = "initial" | "adjusted" | "executed" | "weight" | "rate" | "score";
-const FUND_SPECS: FieldSpec<FundField>[] = [
-  { field: "initial", re: /年初预算|年初数/ },
-  { field: "adjusted", re: /全年预算|调整后预算|调整预算/ },
-  { field: "executed", re: /全年执行数|执行数|预算执行数|实际支出/ },
-  { field: "weight", re: /^分值|^权重/ },
-  { field: "rate", re: /执行率/ },
-  { field: "score", re: /^得分/ },
-];
-const FUND_ROW_LABELS: { key: FundRowKey; re: RegExp }[] = [
-  { key: "total", re: /资金总额|资金合计|^合计/ },
-  { key: "fiscal", re: /财政拨款|财政资金/ },
-  { key: "carryover", re: /上年结转|结转资金/ },
-  { key: "other", re: /其他资金|其它资金|单位资金/ },
-];
-
-type IndField = "level1" | "level2" | "level3" | "target" | "actual" | "weight" | "score" | "deviation";
-const IND_SPECS: FieldSpec<IndField>[] = [
-  { field: "level1", re: /一级指标/ },
-  { field: "level2", re: /二级指标/ },
-  { field: "level3", re: /三级指标|指标名称/ },
-  { field: "target", re: /指标值|目标值/ },
-  { field: "actual", re: /完成值|实际完成/ },
-  { field: "weight", re: /^分值|^权重/ },
-  { field: "score", re: /^得分/ },
-  { field: "deviation", re: /偏差|原因分析|改进措施/ },
-];
-
-type GoalField = "expected" | "actual";
-const GOAL_SPECS: FieldSpec<GoalField>[] = [
-  { field: "expected", re: /预期目标/ },
-  { field: "actual", re: /实际完成情况|完成情况/ },
-];
-
-const LEVEL1_RE = /^(产出|效益|效果|满意度|成本|影响力)(指标|目标)?$/;
+import { pick } from "./fields.ts";
+import { readFormBody, type FormBody, type FundsLine, type RawIndicator } from "./formBody.ts";
+import { joinTarget } from "./indicatorTable.ts";
+import { provOf, type RCell, type RRow } from "./rows.ts";
+import type { IndicatorField } from "./vocabulary.ts";
 
 export interface SelfEvalContext {
   file: string;
@@ -53,21 +21,8 @@ function emptyFundsProv(): SelfEvalProvenance["funds"]["total"] {
   return { initial: null, adjusted: null, executed: null, weight: null, rate: null, score: null };
 }
 
-interface RawIndicator {
-  /** Grid row of the table row this indicator was read from. */
-  row: number;
-  table: number;
-  level1: RCell | null;
-  level2: RCell | null;
-  level1Text: string | null;
-  level2Text: string | null;
-  f: Map<IndField, RCell[]>;
-}
-
-export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalDoc {
-  const { file } = ctx;
-  const P = (c: RCell | null) => provOf(file, c);
-  const doc: SelfEvalDoc = {
+export function emptySelfEval(ctx: SelfEvalContext): SelfEvalDoc {
+  return {
     kind: "自评表",
     report: null,
     name: null,
@@ -95,146 +50,95 @@ export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext): SelfEvalD
       report: null,
     },
   };
+}
+
+export function recognizeSelfEval(rows: RRow[], ctx: SelfEvalContext, body: FormBody = readFormBody(rows)): SelfEvalDoc {
+  const { file } = ctx;
+  const P = (c: RCell | null | undefined) => (c ? provOf(file, c) : null);
+  const doc = emptySelfEval(ctx);
   const first = rows[0];
-  if (first) doc.provenance.table = { file, table: first.table.index, text: "" };
-
-  let fundsHeader: HeaderMap<FundField> | null = null;
-  let goalsHeader: HeaderMap<GoalField> | null = null;
-  let goalsDone = false;
-  let indHeader: HeaderMap<IndField> | null = null;
-  const raw: RawIndicator[] = [];
-  let level1: RCell | null = null;
-  let level2: RCell | null = null;
-
-  for (const r of rows) {
-    if (isEmptyRow(r)) continue;
-
-    // 项目名称 / 主管部门 / 实施单位: a label cell followed by its value (or "label：value" in one cell).
-    let labelled = false;
-    for (const [label, key] of [
-      ["项目名称", "name"],
-      ["主管部门", "department"],
-      ["实施单位", "implementer"],
-    ] as const) {
-      // The label alone, or "label：value" — not a sentence that happens to start with the word.
-      const c = r.cells.find((x) => x.key === label || x.key.startsWith(`${label}:`) || x.key.startsWith(`${label}：`));
-      if (!c || indHeader) continue;
-      labelled = true;
-      const inline = c.key.slice(label.length).replace(/^[:：]/, "");
-      if (inline) {
-        doc[key] = c.text.replace(/^[\s\S]*?[:：]/, "").trim() || null;
-        doc.provenance[key] = P(c);
-      } else {
-        const v = nextCell(r, c);
-        const isLabel = v && /^(项目名称|主管部门|实施单位)/.test(v.key);
-        doc[key] = v && !isLabel && v.key ? squashInline(v.text) : null;
-        doc.provenance[key] = v && !isLabel && v.key ? P(v) : null;
-      }
-    }
-    if (labelled) continue;
-
-    if (!indHeader) {
-      const fh = matchHeader(r, FUND_SPECS, 3);
-      if (fh) {
-        fundsHeader = fh;
-        continue;
-      }
-      // Funds rows come before the goals block; a goal text that mentions 财政拨款 is not a funds row.
-      if (fundsHeader && !goalsHeader) {
-        const labelCells = r.cells.filter((c) => c.col + c.span <= firstCol(fundsHeader!) && c.key !== "");
-        const label = labelCells.map((c) => c.key).join("");
-        const which = label.length <= 20 ? FUND_ROW_LABELS.find((x) => x.re.test(label)) : undefined;
-        if (which) {
-          readFundsRow(r, fundsHeader, doc.funds[which.key], doc.provenance.funds[which.key], file);
-          continue;
-        }
-      }
-      const gh = matchHeader(r, GOAL_SPECS, 1);
-      if (gh && r.cells.some((c) => /^(预期目标|实际完成情况)$/.test(c.key))) {
-        goalsHeader = gh;
-        continue;
-      }
-      if (goalsHeader && !goalsDone && !matchHeader(r, IND_SPECS, 4)) {
-        const v = readRow(r, goalsHeader);
-        const exp = v.get("expected");
-        const act = v.get("actual");
-        if (exp || act) {
-          doc.goals.expected = joinCells(exp);
-          doc.goals.actual = joinCells(act);
-          doc.provenance.goals.expected = P(exp?.[0] ?? null);
-          doc.provenance.goals.actual = P(act?.[0] ?? null);
-          goalsDone = true;
-          continue;
-        }
-      }
-    }
-
-    const ih = matchHeader(r, IND_SPECS, 4);
-    if (ih) {
-      indHeader = ih;
-      continue;
-    }
-    if (!indHeader) continue;
-
-    // 总分 row ends the indicator block.
-    if (r.cells.some((c) => /^(总分|合计|总计)$/.test(c.key))) {
-      const v = readRow(r, indHeader);
-      const w = v.get("weight")?.[0] ?? null;
-      const s = v.get("score")?.[0] ?? null;
-      doc.total.weight = parseNumber(w?.text);
-      doc.total.score = parseNumber(s?.text);
-      doc.provenance.total.weight = P(w);
-      doc.provenance.total.score = P(s);
-      indHeader = null;
-      continue;
-    }
-
-    const v = readRow(r, indHeader);
-    const l1 = v.get("level1")?.[0];
-    const l2 = v.get("level2")?.[0];
-    if (l1) {
-      if (level1 && squash(level1.text) !== l1.key) level2 = null;
-      level1 = l1;
-    }
-    if (l2) level2 = l2;
-    // A level-1 label written in the level-2 column (some forms merge the two).
-    raw.push({
-      row: r.row,
-      table: r.table.index,
-      level1,
-      level2,
-      level1Text: level1 ? squash(level1.text) : null,
-      level2Text: level2 ? squash(level2.text) : null,
-      f: v,
-    });
+  if (first) {
+    doc.provenance.table = { file, table: first.table.index, text: "" };
+    if (first.table.sheet !== undefined) doc.provenance.table.sheet = first.table.sheet;
   }
 
-  for (const ind of groupIndicators(raw, file)) {
+  // 项目名称 / 主管部门 / 实施单位 (申请单位 or 填报单位 when the form names no 实施单位).
+  const hits = body.hits;
+  for (const [key, field] of [["name", "name"], ["department", "department"], ["implementer", "implementer"]] as const) {
+    const h = pick(hits, field) ?? (key === "implementer" ? pick(hits, "applicant") : null);
+    if (!h) continue;
+    doc[key] = h.value === null ? null : key === "name" ? h.value.replace(/\n/g, "") : squashInline(h.value);
+    doc.provenance[key] = h.value === null ? null : P(h.valueCell);
+  }
+  readFunds(doc, body, file);
+  for (const f of ["expected", "actual"] as const) {
+    const cs = body.goals[f];
+    doc.goals[f] = joinCells(cs);
+    doc.provenance.goals[f] = P(cs?.[0] ?? null);
+  }
+  // Labelled boxes (评价结论, 存在问题, 项目负责人 …) and the 自评总分 some forms print in the header.
+  const fields: Record<string, string | null> = {};
+  const fieldsProv: Record<string, Provenance | null> = {};
+  for (const h of hits) {
+    if ((h.field === "narrative" || h.field === "contact") && !(h.label in fields)) {
+      fields[h.label] = h.value;
+      fieldsProv[h.label] = P(h.valueCell ?? h.labelCell);
+    }
+  }
+  if (Object.keys(fields).length) {
+    doc.fields = fields;
+    doc.provenance.fields = fieldsProv;
+  }
+  doc.total.weight = parseNumber(body.total.weight?.text);
+  doc.total.score = parseNumber(body.total.score?.text);
+  doc.provenance.total.weight = P(body.total.weight);
+  doc.provenance.total.score = P(body.total.score);
+
+  for (const ind of groupIndicators(body.raw, file)) {
     doc.indicators.push(ind.value);
     doc.provenance.indicators.push(ind.prov);
   }
+  doc.complete = !body.startsMidForm && (body.ended || !body.indicatorHeader) && !cutLastRow(body);
   return doc;
 }
 
-function squashInline(s: string): string {
-  return s.replace(/\n/g, "");
+/** The text stops inside the last indicator row: it has fewer cells than its header's columns. */
+export function cutLastRow(body: FormBody): boolean {
+  const last = body.raw[body.raw.length - 1];
+  if (!last || body.ended) return false;
+  return last.header.map.some((h) => !last.cells.has(h.field));
 }
 
-function joinCells(cs: RCell[] | undefined): string | null {
-  if (!cs || cs.length === 0) return null;
-  return cleanText(cs.map((c) => c.text).join("\n"));
+const FUND_KEYS: FundRowKey[] = ["total", "fiscal", "carryover", "other"];
+
+/** Funds lines → the four canonical rows and the further source rows (四川 财政专户管理资金 …). */
+export function readFunds(doc: { funds: SelfEvalDoc["funds"]; provenance: { funds: SelfEvalProvenance["funds"] } }, body: FormBody, file: string): void {
+  const seen = new Set<string>();
+  for (const line of body.funds) {
+    const row = emptyFundsRow();
+    const prov = emptyFundsProv();
+    fillFundsRow(line, row, prov, file);
+    if (line.key !== "more" && !seen.has(line.key)) {
+      seen.add(line.key);
+      doc.funds[line.key] = row;
+      doc.provenance.funds[line.key] = prov;
+    } else {
+      // A second 其他资金-like row, or a source outside the canonical three.
+      (doc.funds.more ??= []).push({ label: line.label, ...row });
+      (doc.provenance.funds.more ??= []).push({ label: provOf(file, line.labelCell), ...prov });
+    }
+  }
+  // "预算执行情况（20分）": the block's label names the execution weight when no 分值 column does.
+  if (body.fundsPoints && doc.funds.total.weight === null && !body.funds.some((l) => l.cells.has("weight"))) {
+    doc.funds.total.weight = body.fundsPoints.value;
+    doc.provenance.funds.total.weight = provOf(file, body.fundsPoints.cell);
+  }
+  void FUND_KEYS;
 }
 
-function readFundsRow(
-  r: RRow,
-  h: HeaderMap<FundField>,
-  out: FundsRow,
-  prov: SelfEvalProvenance["funds"]["total"],
-  file: string,
-): void {
-  const v = readRow(r, h);
+function fillFundsRow(line: FundsLine, out: FundsRow, prov: SelfEvalProvenance["funds"]["total"], file: string): void {
   for (const field of ["initial", "adjusted", "executed", "weight", "rate", "score"] as const) {
-    const c = v.get(field)?.[0] ?? null;
+    const c = line.cells.get(field) ?? null;
     const blank = !c || isBlankValue(c.text);
     if (field === "rate") out.rate = blank ? null : squash(c!.text);
     else out[field] = blank ? null : parseNumber(c!.text);
@@ -242,14 +146,23 @@ function readFundsRow(
   }
 }
 
-const VALUE_FIELDS: IndField[] = ["target", "actual", "weight", "score", "deviation"];
+function squashInline(s: string): string {
+  return s.replace(/\n/g, "");
+}
+
+export function joinCells(cs: RCell[] | undefined): string | null {
+  if (!cs || cs.length === 0) return null;
+  return cleanText(cs.map((c) => c.text).join("\n"));
+}
+
+const VALUE_FIELDS: IndicatorField[] = ["target", "actual", "weight", "score", "deviation", "operator", "unit"];
 
 /**
  * Turns raw indicator rows into indicators: a row with values followed by rows that only carry a
  * 三级指标 name (same 二级 group) holds several indicators packed in one cell; a row whose name was
  * pushed to the row below is one indicator.
  */
-function groupIndicators(raw: RawIndicator[], file: string): { value: Indicator; prov: SelfEvalProvenance["indicators"][number] }[] {
+export function groupIndicators(raw: RawIndicator[], file: string): { value: Indicator; prov: SelfEvalProvenance["indicators"][number] }[] {
   const out: { value: Indicator; prov: SelfEvalProvenance["indicators"][number] }[] = [];
   let i = 0;
   while (i < raw.length) {
@@ -320,9 +233,9 @@ function build(
   n: number,
 ): { value: Indicator; prov: SelfEvalProvenance["indicators"][number] } {
   const P = (c: RCell | null | undefined) => (c ? provOf(file, c) : null);
-  const cell = (f: IndField) => r.f.get(f)?.[0] ?? null;
-  const text = (f: IndField) => joinCells(r.f.get(f));
-  const pieces = (f: IndField): string | null => {
+  const cell = (f: IndicatorField) => r.f.get(f)?.[0] ?? null;
+  const text = (f: IndicatorField) => joinCells(r.f.get(f));
+  const pieces = (f: IndicatorField): string | null => {
     if (part === null) return text(f);
     const paras = (r.f.get(f) ?? []).flatMap((c) => c.text.split("\n")).map((p) => p.trim()).filter((p) => p !== "");
     return paras[part] ?? null;
@@ -348,7 +261,19 @@ function build(
     weight: first ? P(cell("weight")) : null,
     score: first ? P(cell("score")) : null,
     deviation: first ? P(cell("deviation")) : null,
-  };
+  } as SelfEvalProvenance["indicators"][number];
+  if (r.header.split && part === null) {
+    // 指标性质 | 指标值 | 度量单位: the target is their join, the parts are kept as printed.
+    const j = joinTarget(r.header, r.cells);
+    value.target = j.value;
+    if (j.parts) value.parts = j.parts;
+    prov.target = P(j.cell && j.cell.key !== "" ? j.cell : null);
+    prov.parts = { operator: P(cell("operator")), value: P(cell("target")), unit: P(cell("unit")) };
+  }
+  if (r.header.has("description")) {
+    value.description = first || part !== null ? text("description") : null;
+    prov.description = P(cell("description"));
+  }
   return { value, prov };
 }
 

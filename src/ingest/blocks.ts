@@ -82,6 +82,8 @@ export type Block = TableBlock | ParagraphBlock;
 export interface IngestResult {
   format: SourceFormat;
   blocks: Block[];
+  /** Workbooks: every sheet in order, with its visibility, and whether it holds any text. */
+  sheets?: { name: string; state: "visible" | "hidden" | "veryHidden"; empty: boolean }[];
 }
 
 export type SourceFormat = "docx" | "doc" | "pdf" | "xlsx" | "text";

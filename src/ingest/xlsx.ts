@@ -34,11 +34,18 @@ export interface XlsxOptions {
 
 export async function ingestXlsx(data: Uint8Array, file: string, opts: XlsxOptions = {}): Promise<IngestResult> {
   void file;
-  return { format: "xlsx", blocks: readXlsxBlocks(data, opts) };
+  const { blocks, sheets } = readXlsx(data, opts);
+  return { format: "xlsx", blocks, sheets };
 }
 
-/** Synchronous core of ingestXlsx. */
+/** Synchronous core of ingestXlsx: the blocks only. */
 export function readXlsxBlocks(data: Uint8Array, opts: XlsxOptions = {}): Block[] {
+  return readXlsx(data, opts).blocks;
+}
+
+type SheetState = NonNullable<IngestResult["sheets"]>[number];
+
+function readXlsx(data: Uint8Array, opts: XlsxOptions): { blocks: Block[]; sheets: SheetState[] } {
   checkContainer(data);
   try {
     return readWorkbook(data, opts);
@@ -49,7 +56,7 @@ export function readXlsxBlocks(data: Uint8Array, opts: XlsxOptions = {}): Block[
   }
 }
 
-function readWorkbook(data: Uint8Array, opts: XlsxOptions): Block[] {
+function readWorkbook(data: Uint8Array, opts: XlsxOptions): { blocks: Block[]; sheets: SheetState[] } {
   let entries: Map<string, Uint8Array>;
   try {
     entries = readZipEntries(data, wantedPart, opts.maxUnzipped);
@@ -79,6 +86,7 @@ function readWorkbook(data: Uint8Array, opts: XlsxOptions): Block[] {
 
   if (workbook.sheets.length === 0) throw new IngestError("CORRUPT", "不是有效的 Excel 工作簿：没有工作表");
   const out: Block[] = [];
+  const sheets: SheetState[] = [];
   const counters = { table: 0, paragraph: 0 };
   for (const sh of workbook.sheets) {
     const rel = rels.get(sh.rid);
@@ -89,10 +97,12 @@ function readWorkbook(data: Uint8Array, opts: XlsxOptions): Block[] {
       throw new IngestError("CORRUPT", `工作簿结构不完整：找不到工作表“${sh.name}”的内容`);
     }
     const sheet = parseSheet(xml, sst, styles, workbook.date1904);
+    const before = out.length;
     sheetToBlocks(sheet, sh.name, styles, out, counters);
+    sheets.push({ name: sh.name, state: sh.state, empty: out.length === before });
   }
   if (out.length === 0) throw new IngestError("EMPTY_FILE", "工作簿中没有任何文字内容");
-  return out;
+  return { blocks: out, sheets };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,14 +235,16 @@ function parseRels(xml: string, baseDir: string): Map<string, Rel> {
 }
 
 interface WorkbookInfo {
-  sheets: { name: string; rid: string }[];
+  sheets: { name: string; rid: string; state: "visible" | "hidden" | "veryHidden" }[];
   date1904: boolean;
 }
 
 function parseWorkbook(xml: string): WorkbookInfo {
-  const sheets: { name: string; rid: string }[] = [];
+  const sheets: WorkbookInfo["sheets"] = [];
   for (const m of xml.matchAll(/<(?:[\w.-]+:)?sheet\b([^>]*)>/g)) {
-    sheets.push({ name: attrOf(m[1]!, "name") ?? `Sheet${sheets.length + 1}`, rid: attrOf(m[1]!, "id") ?? "" });
+    const st = attrOf(m[1]!, "state");
+    const state = st === "hidden" ? "hidden" : st === "veryHidden" ? "veryHidden" : "visible";
+    sheets.push({ name: attrOf(m[1]!, "name") ?? `Sheet${sheets.length + 1}`, rid: attrOf(m[1]!, "id") ?? "", state });
   }
   const pr = /<(?:[\w.-]+:)?workbookPr\b([^>]*)>/.exec(xml);
   const d = pr ? attrOf(pr[1]!, "date1904") : undefined;
