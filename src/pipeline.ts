@@ -8,9 +8,12 @@ import { fillWithLlm, unresolvedPaths } from "./extract/llmFallback.ts";
 import { recognizeReport } from "./extract/report.ts";
 import { recognizeSelfEval } from "./extract/selfEval.ts";
 import type { ParagraphBlock } from "./ingest/blocks.ts";
-import type { SelfEvalDoc } from "./domain/document.ts";
 import { ingest, type IngestOptions } from "./ingest/index.ts";
 import { recognize } from "./extract/index.ts";
+import { emptyTargetForm } from "./extract/targetForm.ts";
+import { emptyDept } from "./extract/dept.ts";
+import { paraProvOf } from "./extract/rows.ts";
+import { formWordsIn, titleKindOf } from "./extract/vocabulary.ts";
 
 export interface ExtractOptions extends IngestOptions {
   /** When given, tables the recognizer could not map completely are completed by the LLM (grounded). */
@@ -40,10 +43,10 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
   }
   const sheets = ing.sheets ? sheetList(ing.sheets, documents) : undefined;
   if (documents.length === 0 && opts.llm) {
-    // No table at all, but a free-text 自评报告: the model reads the project and funds from its prose,
-    // and every value must be found in that text.
-    const fromReport = await reportOnly(ing, file, opts.llm);
-    if (fromReport) return { file, format: ing.format, documents: [fromReport.doc], error: null, llm: fromReport.report };
+    // No table at all, but a free-text 自评报告, or text that names a form the rules could not rebuild:
+    // the model reads the project, funds and indicators from it, and every value must be found there.
+    const fromText = (await reportOnly(ing, file, opts.llm)) ?? (await formText(ing, file, opts.llm));
+    if (fromText) return { file, format: ing.format, documents: [fromText.doc], error: null, llm: fromText.report };
   }
   if (documents.length === 0) {
     return {
@@ -59,22 +62,27 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
   if (opts.llm) {
     const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null, error: null };
     for (const [i, d] of documents.entries()) {
-      if (d.kind !== "自评表" || unresolvedPaths(d).length === 0) continue;
-      const t = d.provenance.table?.table;
+      // What the rules left unread (pieces of a pasted form) goes first, with new rows allowed; then the
+      // table itself for the fields still empty.
+      const sources: { source: TableBlock | string; newRows: boolean }[] = [];
+      if (d.unread.length) sources.push({ source: d.unread.map((u) => u.text ?? "").join("\n"), newRows: true });
+      const t = d.kind === "自评表" ? d.provenance.table?.table : d.provenance.tables[0]?.table;
       const table = ing.blocks.find((b): b is TableBlock => b.kind === "table" && b.index === t);
-      if (!table) continue;
-      let r;
+      if (table) sources.push({ source: table, newRows: false });
       try {
-        r = await fillWithLlm(d, i, table, opts.llm);
+        for (const s of sources) {
+          if (!s.newRows && unresolvedPaths(documents[i]!).length === 0) continue;
+          const r = await fillWithLlm(documents[i]!, i, s.source, opts.llm, { newRows: s.newRows });
+          documents[i] = r.doc;
+          report.filled.push(...r.filled.map((path) => ({ document: i, path })));
+          report.findings.push(...r.findings);
+          report.promptVersion = r.promptVersion ?? report.promptVersion;
+        }
       } catch (e) {
         // The model is optional: its failure leaves the deterministic extraction as it was.
         report.error = `大模型补提取未完成：${(e as Error).message}`;
         break;
       }
-      documents[i] = r.doc;
-      report.filled.push(...r.filled.map((path) => ({ document: i, path })));
-      report.findings.push(...r.findings);
-      report.promptVersion = r.promptVersion ?? report.promptVersion;
     }
     return { file, format: ing.format, documents, error: null, ...(sheets ? { sheets } : {}), llm: report };
   }
@@ -94,7 +102,7 @@ function sheetList(sheets: NonNullable<IngestResult["sheets"]>, documents: PerfD
   }));
 }
 
-async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: SelfEvalDoc; report: LlmFallbackReport } | null> {
+async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: PerfDoc; report: LlmFallbackReport } | null> {
   const paras = ing.blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph");
   const rep = recognizeReport(paras, file);
   if (!rep || rep.report.sections.length < 2) return null;
@@ -108,9 +116,30 @@ async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ 
     doc.provenance.name = rep.prov.title;
   }
   const text = [rep.report.title, ...rep.report.sections.flatMap((s) => [s.heading, s.text])].join("\n");
+  return fillFromText(doc, text, llm);
+}
+
+/**
+ * Text that holds a form's header words (a title, 项目名称, 年初预算数, 三级指标 …) but that the rules could
+ * not rebuild into a table: with a model, a document of the titled kind read from the text.
+ */
+async function formText(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: PerfDoc; report: LlmFallbackReport } | null> {
+  const paras = ing.blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph");
+  const text = paras.map((p) => p.text).join("\n");
+  const words = formWordsIn(text);
+  if (words.count < 3 && words.title === null) return null;
+  const titlePara = paras.find((p) => titleKindOf(p.text) !== null && p.text.length <= 60);
+  const kind = words.title ?? "自评表";
+  const doc: PerfDoc = kind === "目标申报表" ? emptyTargetForm(file) : kind === "自评表" ? recognizeSelfEval([], { file, year: null, unit: null }) : emptyDept({ file, form: kind === "部门整体自评表" ? "自评表" : "目标表", year: null, unit: null });
+  doc.complete = false;
+  doc.unread.push({ part: "整份文件", reason: "文本中没有可辨认的表格结构，由大模型从原文中读取", text: null, provenance: titlePara ? paraProvOf(file, titlePara) : null });
+  return fillFromText(doc, text, llm);
+}
+
+async function fillFromText<D extends PerfDoc>(doc: D, text: string, llm: Llm): Promise<{ doc: D; report: LlmFallbackReport }> {
   const report: LlmFallbackReport = { filled: [], findings: [], promptVersion: null, error: null };
   try {
-    const r = await fillWithLlm(doc, 0, text, llm);
+    const r = await fillWithLlm(doc, 0, text, llm, { newRows: true });
     report.filled = r.filled.map((path) => ({ document: 0, path }));
     report.findings = r.findings;
     report.promptVersion = r.promptVersion;

@@ -274,3 +274,57 @@ describe("free-text reports (no table)", () => {
     expect(r.llm?.findings.map((f) => f.where.field)).toEqual(["funds.total.adjusted"]);
   });
 });
+
+describe("narrative-only reports and unread text (grounded, rows may be added)", () => {
+  it("a report stating its indicators in prose becomes a 自评表 with those indicators; invented ones are dropped", async () => {
+    const { makeDocx, paragraphXml } = await import("./helpers/makeDocx.ts");
+    const paras = [
+      "社区禁毒宣传项目绩效自评报告",
+      "一、项目基本情况",
+      "2023年度年初预算8万元，全年执行7.6万元。全年开展禁毒宣传活动12场，年度目标为不少于10场；群众禁毒知识知晓率达到96%。",
+      "二、绩效评价工作情况",
+      "对照年初目标逐项核对。",
+    ];
+    const bytes = makeDocx(paras.map(paragraphXml).join(""));
+    fake.script(
+      json({
+        fields: [
+          { path: "funds.total.initial", value: 8, text: "年初预算8万元" },
+          { path: "indicators[0].level3", value: "禁毒宣传活动场次", text: "开展禁毒宣传活动12场" }, // value not in the text: dropped, row removed
+          { path: "indicators[0].actual", value: "12场", text: "开展禁毒宣传活动12场" },
+          { path: "indicators[1].level3", value: "群众禁毒知识知晓率", text: "群众禁毒知识知晓率" },
+          { path: "indicators[1].actual", value: "96%", text: "群众禁毒知识知晓率达到96%" },
+          { path: "indicators[2].level3", value: "服务对象满意度", text: "满意度95%" }, // not in the text
+        ],
+      }),
+    );
+    const r = await extractBuffer(bytes, "报告.docx", { llm: llmFor() });
+    expect(r.error).toBeNull();
+    const d = r.documents[0] as SelfEvalDoc;
+    // Row 0 lost its ungrounded name, so it is no row; row 1 is kept with its grounded values.
+    expect(d.indicators.map((i) => [i.level3, i.actual])).toEqual([["群众禁毒知识知晓率", "96%"]]);
+    expect(d.funds.total.initial).toBe(8);
+    expect(r.llm?.findings.map((f) => f.where.field)).toEqual(["indicators[0].level3", "indicators[2].level3"]);
+    // The field list told the model it may add rows from index 0.
+    const user = fake.requests[0]!.body.messages.at(-1).content as string;
+    expect(user).toContain("k 从 0 起");
+  });
+
+  it("text with a form's header words but no readable table: without a model a clear refusal, with one a document marked incomplete", async () => {
+    // Header words inside sentences (a scanned form described in prose): nothing a rule can rebuild.
+    const text = "项目支出绩效自评表\n本表为扫描件，项目名称为禁毒经费，主管部门为宣城市公安局，年初预算数与全年预算数均为100万元，三级指标及年度指标值见原件。";
+    const bytes = new TextEncoder().encode(text);
+    const plain = await extractBuffer(bytes, "粘贴.txt");
+    expect(plain.error?.code).toBe("NOT_PERFORMANCE_DOC");
+    expect(plain.error?.message).toContain("粘贴.txt");
+    fake.script(json({ fields: [{ path: "name", value: "禁毒经费", text: "禁毒经费" }, { path: "department", value: "公安局", text: "市公安局X" }] }));
+    const r = await extractBuffer(bytes, "粘贴.txt", { llm: llmFor() });
+    expect(r.error).toBeNull();
+    const d = r.documents[0]!;
+    expect(d.kind).toBe("自评表");
+    expect(d.name).toBe("禁毒经费");
+    expect(d.complete).toBe(false);
+    expect(d.unread.map((u) => u.part)).toEqual(["整份文件"]);
+    expect(r.llm?.findings.map((f) => f.where.field)).toEqual(["department"]);
+  });
+});

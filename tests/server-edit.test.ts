@@ -25,6 +25,8 @@ describe("applyEdit: values land where the path says, typed as the schema wants"
     { field: "name", value: "<img src=x onerror=alert(1)>", expected: "<img src=x onerror=alert(1)>", why: "text is data, not markup" },
     { field: "year", value: "2025", expected: 2025, why: "year is an integer" },
     { field: "indicators[1].actual", value: 98, expected: "98", why: "a number typed into a text cell becomes its text" },
+    { field: "indicators[1].level3", value: "宣传覆盖人数", expected: "宣传覆盖人数", why: "field names with digits (level1/2/3) are paths too" },
+    { field: "indicators[0].level2", value: "数量指标", expected: "数量指标", why: "二级指标" },
   ];
   for (const r of rows) {
     it(`${r.field} ← ${JSON.stringify(r.value)}: ${r.why}`, () => {
@@ -56,6 +58,9 @@ describe("applyEdit: values land where the path says, typed as the schema wants"
     const a = applyEdit(form, "targets[0].value", "≥5场");
     expect(readField(a, "targets[0].value")).toBe("≥5场");
     expect(readField(applyEdit(form, "funds_total", "１０万元"), "funds_total")).toBe(10);
+    expect(readField(applyEdit(form, "targets[0].level3", "宣传活动场次"), "targets[0].level3")).toBe("宣传活动场次");
+    expect(readField(applyEdit(form, "policy_basis", "《禁毒法》"), "policy_basis")).toBe("《禁毒法》");
+    expect(readField(applyEdit(form, "funds_year", "8"), "funds_year")).toBe(8);
   });
 });
 

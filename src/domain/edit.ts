@@ -30,7 +30,7 @@ interface Path {
 }
 
 const SECTION_TEXT = /^report\.sections\[(\d{1,3})\]\.text$/;
-const PATH = /^([a-z_]+)(?:\[(\d{1,4})\])?((?:\.[a-z_]+){0,2})$/;
+const PATH = /^([a-z_][a-z0-9_]*)(?:\[(\d{1,4})\])?((?:\.[a-z_][a-z0-9_]*){0,2})$/;
 
 function parsePath(field: string): Path | null {
   const m = PATH.exec(field);
@@ -230,7 +230,7 @@ function editTargetForm(doc: Extract<PerfDoc, { kind: "目标申报表" }>, fiel
 export function readField(doc: PerfDoc, field: string): unknown {
   let cur: unknown = doc;
   for (const part of field.split(".")) {
-    const m = /^([a-z_]+)(?:\[(\d+)\])?$/.exec(part);
+    const m = /^([a-z_][a-z0-9_]*)(?:\[(\d+)\])?$/.exec(part);
     if (!m || cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[m[1]!];
     if (m[2] !== undefined) cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;

@@ -1,7 +1,7 @@
 // LLM fallback for what the deterministic recognizer could not map: only the unresolved table is sent
 // (as text), the model returns values for named interchange paths, and every value must be found in
 // that table after normalisation (grounding). Ungrounded values are dropped and reported.
-import type { SelfEvalDoc } from "../domain/document.ts";
+import type { Indicator, PerfDoc } from "../domain/document.ts";
 import type { Finding } from "../domain/finding.ts";
 import type { TableBlock } from "../ingest/blocks.ts";
 import { ExtractFallbackOutputSchema } from "../llm/outputs.ts";
@@ -13,16 +13,24 @@ import { parseNumber, squash, toHalfWidth } from "./normalize.ts";
 /** The part of a free-text report sent to the model (its opening sections carry the project and funds). */
 export const REPORT_TEXT_LIMIT = 4000;
 
-/** Paths the recognizer left empty although a complete table would fill them. */
-export function unresolvedPaths(doc: SelfEvalDoc): string[] {
+/** Paths the recognizer left empty although a complete form would fill them. */
+export function unresolvedPaths(doc: PerfDoc): string[] {
   const out: string[] = [];
   if (doc.name === null) out.push("name");
+  if (doc.kind === "目标申报表") {
+    if (doc.implementer === null) out.push("implementer");
+    if (doc.funds_total === null && doc.funds_year === null) out.push("funds_total", "funds_year");
+    doc.targets.forEach((t, i) => {
+      if (t.level3 && t.value === null) out.push(`targets[${i}].value`);
+    });
+    return out;
+  }
   if (doc.department === null) out.push("department");
   if (doc.year === null) out.push("year");
   const t = doc.funds.total;
   if (t.initial === null && t.adjusted === null && t.executed === null) out.push("funds.total.initial", "funds.total.adjusted", "funds.total.executed");
   if (doc.total.score === null) out.push("total.score");
-  if (doc.total.weight === null) out.push("total.weight");
+  if (doc.kind === "自评表" && doc.total.weight === null) out.push("total.weight");
   doc.indicators.forEach((ind, i) => {
     const shared = i > 0 && doc.indicators[i - 1]!.shared_score_with_next;
     if (ind.level3 && ind.target === null && ind.actual === null && ind.weight === null && ind.score === null && !shared) {
@@ -32,7 +40,26 @@ export function unresolvedPaths(doc: SelfEvalDoc): string[] {
   return out;
 }
 
-const isNumeric = (path: string) => /^(year|funds\.|total\.)|\.(weight|score)$/.test(path);
+const isNumeric = (path: string) => /^(year|funds\.|funds_total|funds_year|total\.)|\.(weight|score)$/.test(path);
+
+/** The list a document's rows live in, and an empty row of it (for rows the model adds). */
+function listOf(doc: PerfDoc): { key: "indicators" | "targets"; fields: string[] } {
+  return doc.kind === "目标申报表"
+    ? { key: "targets", fields: ["level1", "level2", "level3", "value", "description"] }
+    : { key: "indicators", fields: ["level1", "level2", "level3", "target", "actual", "weight", "score"] };
+}
+
+function appendEmptyRow(doc: PerfDoc): void {
+  if (doc.kind === "目标申报表") {
+    doc.targets.push({ level1: null, level2: null, level3: null, value: null, description: null });
+    doc.provenance.targets.push({ level1: null, level2: null, level3: null, value: null, description: null });
+  } else {
+    (doc.indicators as Indicator[]).push({ level1: null, level2: null, level3: null, target: null, actual: null, weight: null, score: null, deviation: null });
+    doc.provenance.indicators.push({ level1: null, level2: null, level3: null, target: null, actual: null, weight: null, score: null, deviation: null });
+  }
+}
+
+const KIND_NAMES: Record<PerfDoc["kind"], string> = { 自评表: "项目支出绩效自评表", 目标申报表: "绩效目标申报表", 部门整体: "部门整体绩效表" };
 
 const norm = (s: string) => squash(toHalfWidth(s)).replace(/(\d),(?=\d{3})/g, "$1");
 
@@ -54,34 +81,56 @@ export function grounded(value: string | number | null, text: string | null, fra
 }
 
 export interface FallbackResult {
-  doc: SelfEvalDoc;
+  doc: PerfDoc;
   filled: string[];
   findings: Finding[];
   promptVersion: string | null;
 }
 
-/** `source`: the unresolved table, or the text of a free-text report (capped, see REPORT_TEXT_LIMIT). */
-export async function fillWithLlm(doc: SelfEvalDoc, index: number, source: TableBlock | string, llm: Llm): Promise<FallbackResult> {
+export interface FillOptions {
+  /** The source may state rows the document does not have yet (prose, unread text): the model may add them. */
+  newRows?: boolean;
+}
+
+/**
+ * `source`: the unresolved table, or text (a free-text report, the unread part of a pasted form), capped at
+ * REPORT_TEXT_LIMIT. Every value the model returns must be found in the source, or it is dropped
+ * (LLM_UNGROUNDED); rows it adds keep only grounded values, and a row left without a name is removed.
+ */
+export async function fillWithLlm<D extends PerfDoc>(doc: D, index: number, source: TableBlock | string, llm: Llm, opts: FillOptions = {}): Promise<FallbackResult & { doc: D }> {
   const paths = unresolvedPaths(doc);
-  if (paths.length === 0) return { doc, filled: [], findings: [], promptVersion: null };
+  const list = listOf(doc);
+  const first = (doc.kind === "目标申报表" ? doc.targets : doc.indicators).length;
+  if (paths.length === 0 && !opts.newRows) return { doc, filled: [], findings: [], promptVersion: null };
   const fragment = typeof source === "string" ? source.slice(0, REPORT_TEXT_LIMIT) : tableText(source);
+  const lines = paths.map((p) => `${p}（${isNumeric(p) ? "数字" : "文本"}）`);
+  if (opts.newRows) {
+    lines.push(`${list.key}[k].${list.fields.join(" / ")}（原文中有、表中尚无的指标，每项一组，k 从 ${first} 起依次编号；分值、得分填数字，其余照抄原文）`);
+  }
   const r = await llm.structured({
     prompt: "extract-fallback",
     vars: {
-      context: `项目支出绩效自评表；项目名称：${doc.name ?? "（未识别）"}；年度：${doc.year ?? "（未识别）"}`,
-      fields: paths.map((p) => `${p}（${isNumeric(p) ? "数字" : "文本"}）`).join("\n"),
+      context: `${KIND_NAMES[doc.kind]}；名称：${doc.name ?? "（未识别）"}；年度：${doc.year ?? "（未识别）"}`,
+      fields: lines.join("\n"),
       fragment,
     },
     schema: ExtractFallbackOutputSchema,
     schemaName: "extract_fallback",
   });
-  let out = doc;
+  const rowPath = new RegExp(`^${list.key}\\[(\\d+)\\]\\.(${list.fields.join("|")})$`);
+  const isNewRow = (path: string) => {
+    const m = rowPath.exec(path);
+    return !!m && opts.newRows === true && Number(m[1]) >= first && Number(m[1]) < first + 200;
+  };
+  let out = structuredClone(doc) as D;
   const filled: string[] = [];
   const findings: Finding[] = [];
   for (const raw of r.data.fields) {
     const f = { ...raw, path: raw.path.replace(/（.*）$/, "").trim() };
-    if (!paths.includes(f.path) || f.value === null) continue;
-    if (readField(out, f.path) !== null) continue;
+    if ((!paths.includes(f.path) && !isNewRow(f.path)) || f.value === null) continue;
+    const m = rowPath.exec(f.path);
+    if (m && isNewRow(f.path)) while ((out.kind === "目标申报表" ? out.targets : out.indicators).length <= Number(m[1])) appendEmptyRow(out);
+    if (readField(out, f.path) !== null && readField(out, f.path) !== undefined) continue;
     if (!grounded(f.value, f.text, fragment)) {
       findings.push(
         finding("LLM_UNGROUNDED", {
@@ -92,7 +141,7 @@ export async function fillWithLlm(doc: SelfEvalDoc, index: number, source: Table
       continue;
     }
     try {
-      out = applyEdit(out, f.path, f.value) as SelfEvalDoc;
+      out = applyEdit(out, f.path, f.value) as D;
       filled.push(f.path);
     } catch {
       findings.push(
@@ -102,6 +151,14 @@ export async function fillWithLlm(doc: SelfEvalDoc, index: number, source: Table
         }),
       );
     }
+  }
+  // Added rows that kept no name (all their values ungrounded) are not rows.
+  const rows = (out.kind === "目标申报表" ? out.targets : out.indicators) as { level3: string | null }[];
+  for (let i = rows.length - 1; i >= first; i--) {
+    if (rows[i]!.level3 !== null) continue;
+    rows.splice(i, 1);
+    (out.kind === "目标申报表" ? out.provenance.targets : out.provenance.indicators).splice(i, 1);
+    for (let k = filled.length - 1; k >= 0; k--) if (filled[k]!.startsWith(`${list.key}[${i}].`)) filled.splice(k, 1);
   }
   return { doc: out, filled, findings, promptVersion: `${r.prompt}@${r.promptVersion}` };
 }

@@ -172,3 +172,24 @@ export function pointsInLabel(text: string): number | null {
   const m = /[(（]\s*(\d{1,3})\s*分\s*[)）]/.exec(toHalfWidth(text));
   return m ? Number(m[1]) : null;
 }
+
+const FORM_WORDS: string[] = [
+  ...VOCABULARY.fields.filter((f) => f.field !== "contact").flatMap((f) => f.labels),
+  ...VOCABULARY.funds.columns.flatMap((c) => c.labels),
+  ...VOCABULARY.indicators.columns.flatMap((c) => c.labels),
+]
+  .map(labelKey)
+  .filter((w) => w.length >= 4);
+
+/** How many distinct form header words a text holds, and the form a title line of it names. */
+export function formWordsIn(text: string): { count: number; title: FormKind | null } {
+  const t = squash(toHalfWidth(text));
+  const found = new Set(FORM_WORDS.filter((w) => t.includes(w)));
+  let title: FormKind | null = null;
+  for (const line of text.split("\n")) {
+    if (line.trim().length > 60) continue;
+    title = titleKindOf(line);
+    if (title) break;
+  }
+  return { count: found.size, title };
+}

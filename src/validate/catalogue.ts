@@ -4,7 +4,7 @@ import { SeveritySchema, type Finding, type Severity, type Suggestion, type Wher
 import type { Provenance } from "../domain/document.ts";
 
 const CatalogueSchema = z.object({
-  codes: z.record(z.string(), z.object({ severity: SeveritySchema, title: z.string(), fix: z.string() })),
+  codes: z.record(z.string(), z.object({ severity: SeveritySchema, title: z.string(), fix: z.string(), scope: z.literal("form").optional() })),
 });
 export const CATALOGUE = CatalogueSchema.parse(data).codes;
 export type FindingCode = keyof typeof data.codes;

@@ -11,6 +11,7 @@ import { checkAcrossProjects } from "./crossDoc.ts";
 import { checkTargetForm } from "./targetForm.ts";
 import { checkDrift } from "./drift.ts";
 import { checkDept } from "./dept.ts";
+import { checkUnfilled, incompleteNote, temperFindings } from "./completeness.ts";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -29,6 +30,9 @@ export function validateDocuments(docs: PerfDoc[], profile: Profile = defaultPro
     return checkTargetForm({ doc, index, file, profile });
   });
   for (const f of checkAcrossProjects(file)) per[f.where.document]!.push(f);
+  docs.forEach((doc, i) => {
+    per[i] = [...checkUnfilled(doc, i), ...temperFindings(doc, per[i]!), ...incompleteNote(doc, i)];
+  });
   for (const list of per) list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return per;
 }
