@@ -46,8 +46,9 @@ export interface RealFileResult extends PRF {
   format: string;
   documents: { expected: number; found: number };
   error: string | null;
-  /** Error-severity findings of `check` on the file's documents (each should be a true defect). */
-  errorFindings: { document: number; code: string; label: string }[];
+  /** Error-severity findings of `check` on the file's documents. `misread`: the field it names was read
+   * wrong (it differs from the expected values) — a false error caused by the reader. */
+  errorFindings: { document: number; code: string; label: string; misread: boolean }[];
   wrong: FieldDiff[];
   fields: number;
 }
@@ -56,7 +57,7 @@ export interface RealResult {
   files: RealFileResult[];
   byFamily: Record<string, PRF & { files: number }>;
   byFormat: Record<string, PRF & { files: number }>;
-  overall: PRF & { files: number; documentsRight: number };
+  overall: PRF & { files: number; documentsRight: number; errorFindings: number; misreadErrors: number };
 }
 
 const sum = (xs: Counts[]): Counts => xs.reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }), { tp: 0, fp: 0, fn: 0 });
@@ -76,7 +77,24 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
     // A missing or extra document beyond the listed ones counts once per document.
     const countDiff = Math.abs(r.documents.length - g.document_count);
     const checked = checkExtracted(r, defaultProfile());
-    const errorFindings = checked.documents.flatMap((d, i) => d.findings.filter((f) => f.severity === "error").map((f) => ({ document: i, code: f.code, label: f.where.label })));
+    // Wrong fields per document index ("documents[k].x" → the k-th listed document's index).
+    const wrongAt = new Map<number, string[]>();
+    for (const w of s.wrong) {
+      const m = /^documents\[(\d+)\]\.?(.*)$/.exec(w.path);
+      if (!m) continue;
+      const idx = g.documents[Number(m[1])]!.index;
+      wrongAt.set(idx, [...(wrongAt.get(idx) ?? []), m[2]!]);
+    }
+    const errorFindings = checked.documents.flatMap((d, i) =>
+      d.findings
+        .filter((f) => f.severity === "error")
+        .map((f) => {
+          const field = f.where.field ?? "";
+          const wrong = wrongAt.get(i) ?? [];
+          const misread = field !== "" && wrong.some((p) => p.startsWith(field) || field.startsWith(p.replace(/\.length$/, "")));
+          return { document: i, code: f.code, label: f.where.label, misread };
+        }),
+    );
     const res: RealFileResult = {
       id: g.id,
       family: g.family,
@@ -89,7 +107,8 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
       ...prf({ tp: s.tp, fp: s.fp + (r.documents.length > g.document_count ? countDiff : 0), fn: s.fn + (r.documents.length < g.document_count ? countDiff : 0) }),
     };
     files.push(res);
-    log(`  ${res.id.padEnd(48)} P ${pc(res.precision)}  R ${pc(res.recall)}  F1 ${pc(res.f1)}  文档 ${res.documents.found}/${res.documents.expected}  错误级问题 ${errorFindings.length}${res.error ? `  读取失败 ${res.error}` : ""}`);
+    const misread = errorFindings.filter((e) => e.misread).length;
+    log(`  ${res.id.padEnd(48)} P ${pc(res.precision)}  R ${pc(res.recall)}  F1 ${pc(res.f1)}  文档 ${res.documents.found}/${res.documents.expected}  错误级问题 ${errorFindings.length}（误读所致 ${misread}）${res.error ? `  读取失败 ${res.error}` : ""}`);
   }
   const group = (key: (f: RealFileResult) => string) => {
     const out: Record<string, PRF & { files: number }> = {};
@@ -103,7 +122,13 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
     files,
     byFamily: group((f) => f.family),
     byFormat: group((f) => f.format),
-    overall: { ...prf(sum(files)), files: files.length, documentsRight: files.filter((f) => f.documents.found === f.documents.expected).length },
+    overall: {
+      ...prf(sum(files)),
+      files: files.length,
+      documentsRight: files.filter((f) => f.documents.found === f.documents.expected).length,
+      errorFindings: files.reduce((n, f) => n + f.errorFindings.length, 0),
+      misreadErrors: files.reduce((n, f) => n + f.errorFindings.filter((e) => e.misread).length, 0),
+    },
   };
 }
 
@@ -117,7 +142,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     for (const f of r.files) {
       if (only && !f.id.includes(only)) continue;
       for (const w of f.wrong) console.log(`    ${f.id} ${w.path}: 应为 ${JSON.stringify(w.expected)?.slice(0, 80)} 实为 ${JSON.stringify(w.actual)?.slice(0, 80)}`);
-      for (const e of f.errorFindings) console.log(`    ${f.id} 错误级 ${e.code} [${e.document}] ${e.label}`);
+      for (const e of f.errorFindings) console.log(`    ${f.id} 错误级${e.misread ? "（误读）" : ""} ${e.code} [${e.document}] ${e.label}`);
     }
   }
 }

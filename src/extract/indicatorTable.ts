@@ -17,18 +17,34 @@ export interface IndicatorHeader {
 /** The row as an indicator header (≥ 3 columns, a name or a target among them), or null. */
 export function matchIndicatorHeader(r: RRow): IndicatorHeader | null {
   const hasActual = r.cells.some((c) => indicatorColumnOf(c.text) === "actual" || indicatorColumnOf(c.text) === "score");
-  const map = matchHeaderBy<IndicatorField>(
-    r,
-    (c, used) => {
-      if (c.key.length > 24) return null;
-      let f = indicatorColumnOf(c.text);
-      // "说明" is the deviation column of a form that reports results, the explanation column otherwise.
-      if (f === "description" && labelKey(c.text) === "说明" && hasActual) f = "deviation";
-      if (f === "level3" && used.has("level3") && !used.has("target")) return null;
-      return f;
-    },
-    3,
-  );
+  const classify = (c: RCell): IndicatorField | null => {
+    if (c.key === "" || c.key.length > 24) return null;
+    const f = indicatorColumnOf(c.text);
+    // "说明" is the deviation column of a form that reports results, the explanation column otherwise.
+    return f === "description" && labelKey(c.text) === "说明" && hasActual ? "deviation" : f;
+  };
+  const all = r.cells.filter((c) => classify(c) !== null);
+  const seen = new Set<IndicatorField>();
+  const repeats = all.some((c) => {
+    const f = classify(c)!;
+    if (seen.has(f)) return true;
+    seen.add(f);
+    return false;
+  });
+  let map: HeaderMap<IndicatorField> | null;
+  if (repeats) {
+    // 中期 and 年度 sets side by side (财预〔2015〕88号 申报表): each field is read from its last column —
+    // the annual set, which the self-evaluation reuses — and the earlier set's columns belong to no field.
+    const last = new Map<IndicatorField, RCell>();
+    for (const c of all) last.set(classify(c)!, c);
+    const kept = [...last.entries()].sort((a, b) => a[1].col - b[1].col);
+    map = kept.length < 3 ? null : kept.map(([field, cell]) => {
+      const next = all.find((x) => x.col > cell.col);
+      return { field, range: [cell.col, Math.max(next ? next.col : Number.MAX_SAFE_INTEGER, cell.col + cell.span)] as [number, number], cell };
+    });
+  } else {
+    map = matchHeaderBy<IndicatorField>(r, (c) => classify(c), 3);
+  }
   if (!map) return null;
   const fields = new Set(map.map((m) => m.field));
   if (!fields.has("level3") && !fields.has("target") && !(fields.has("level1") && fields.has("level2"))) return null;
