@@ -3,6 +3,11 @@
 import { register } from "tsx/esm/api";
 
 register();
+// A reader that stops early (`jixiao review … | head`) closes the pipe: that is not an error.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 try {
   const { main } = await import("../src/cli.ts");
   process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 // Command line: argument parsing and printing only; the work is done by the same functions the
 // server calls.
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import type { DeptDoc, FileResult, PerfDoc, SelfEvalDoc, TargetFormDoc } from "./domain/document.ts";
 import { DEFAULT_MAX_BYTES } from "./ingest/index.ts";
 import { extractBuffer, toFileError, type LlmFallbackReport } from "./pipeline.ts";
@@ -17,6 +17,8 @@ const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
   jixiao check 文件... [--json] [--profile central-2020]         重新计算得分并逐项核验，列出问题和修改建议
   jixiao draft 文件... [--template|--llm] [--json]                为每个项目起草自评报告并核对其中的每个数字
+  jixiao review 文件... [--json] [--xlsx 输出.xlsx] [--checklist 清单.json]
+                                                                按财政部门的审核口径审核绩效目标申报表，给出审核意见
   jixiao serve                                                  启动网页版（HOST、PORT、JIXIAO_DATA_DIR、JIXIAO_TOKEN 可配置）
   jixiao help                                                   显示本帮助
 
@@ -25,12 +27,14 @@ const USAGE = `用法：
                   check：每个文档另带 findings 和 scoring）
   --max-size N    单个文件大小上限（MB，默认 50）
   --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
+  --xlsx OUT      review：把审核意见表写入 OUT（每个项目一行，按审核维度列出意见，末列为小结）
+  --checklist F   review：使用本单位的审核清单（JSON，与默认清单同格式，可只写要改的审核项）
   --template      用确定性模板起草（未配置大模型时的默认方式）
   --llm           draft：用大模型起草；extract/check：表格未能完整识别时由大模型补提取（每个值须在原表中找到）
                   （需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
 
 退出码：extract 0 全部读取成功、2 有文件无法读取或参数错误；
-        check、draft 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
+        check、draft、review 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
 
 export interface CliIO {
   out: (s: string) => void;
@@ -49,11 +53,13 @@ interface Parsed {
   maxBytes: number;
   profile: string;
   drafter: "auto" | "template" | "llm";
+  xlsx: string | null;
+  checklist: string | null;
 }
 
 function parseArgs(argv: string[]): Parsed | string {
   const [command = "help", ...rest] = argv;
-  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto" };
+  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto", xlsx: null, checklist: null };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === "--json") p.json = true;
@@ -65,6 +71,11 @@ function parseArgs(argv: string[]): Parsed | string {
       const v = rest[++i];
       if (!v || !getProfile(v)) return `未知的评分规则：${v ?? "（空）"}；可选：${listProfiles().map((x) => x.name).join("、")}`;
       p.profile = v;
+    } else if (a === "--xlsx" || a === "--checklist") {
+      const v = rest[++i];
+      if (!v || v.startsWith("--")) return `${a} 需要一个文件名`;
+      if (a === "--xlsx") p.xlsx = v;
+      else p.checklist = v;
     } else if (a === "--template") p.drafter = "template";
     else if (a === "--llm") p.drafter = "llm";
     else if (a.startsWith("--")) return `未知选项：${a}`;
@@ -159,6 +170,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     }
     case "draft":
       return draftCommand(p, io);
+    case "review":
+      return reviewCommand(p, io);
     case "serve": {
       // The server keeps the process alive; this returns once it listens.
       const { serve } = await import("../server/main.ts");
@@ -363,6 +376,78 @@ async function draftCommand(p: Parsed, io: CliIO): Promise<number> {
   } finally {
     await closeLlm?.();
   }
+}
+
+async function reviewCommand(p: Parsed, io: CliIO): Promise<number> {
+  if (p.files.length === 0) {
+    io.err(`错误：请至少给出一个文件\n\n${USAGE}`);
+    return 2;
+  }
+  const { reviewDocuments } = await import("./review/index.ts");
+  const { DEFAULT_CHECKLIST, mergeChecklist, ChecklistError } = await import("./review/checklist.ts");
+  let checklist = DEFAULT_CHECKLIST;
+  if (p.checklist) {
+    try {
+      checklist = mergeChecklist(JSON.parse(await readFile(p.checklist, "utf8")));
+    } catch (e) {
+      const why = e instanceof ChecklistError ? e.message : e instanceof SyntaxError ? `不是有效的 JSON（${e.message}）` : `无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`;
+      io.err(`错误：审核清单 ${p.checklist}：${why}`);
+      return 2;
+    }
+  }
+  const results = await extractFiles(p.files, p.maxBytes);
+  const projects = results.flatMap((r) => reviewDocuments(r.documents, r.file, checklist));
+  if (p.json) {
+    io.out(
+      JSON.stringify(
+        {
+          projects: projects.map((x) => ({
+            file: x.file, sheet: x.sheet, code: x.code, name: x.name, unit: x.unit, amount: x.amount, items: x.items,
+            opinions: x.opinions.map((o) => ({ dimension: o.dimension, item: o.item, code: o.code, where: o.where, text: o.text, suggestion: o.suggestion })),
+          })),
+          errors: results.filter((r) => r.error).map((r) => r.error),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const r of results) {
+      if (r.error) {
+        io.out(`✗ ${r.error.message}`);
+        continue;
+      }
+      const mine = projects.filter((x) => x.file === r.file);
+      io.out(`文件：${r.file}（${mine.length} 个申报表${r.documents.length > mine.length ? `；另有 ${r.documents.length - mine.length} 份不是申报表，未审核` : ""}）`);
+      for (const x of mine) io.out(summarizeReview(x));
+    }
+  }
+  for (const r of results) if (r.error && p.json) io.err(r.error.message);
+  if (p.xlsx) {
+    const { exportReviewXlsx } = await import("./export/reviewXlsx.ts");
+    try {
+      await writeFile(p.xlsx, await exportReviewXlsx(projects, checklist));
+      if (!p.json) io.out(`审核意见表已写入 ${p.xlsx}（${projects.length} 个项目）`);
+    } catch (e) {
+      io.err(`错误：无法写入 ${p.xlsx}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`);
+      return 2;
+    }
+  }
+  if (results.some((r) => r.error)) return 2;
+  return projects.some((x) => x.opinions.some((o) => o.severity === "error")) ? 1 : 0;
+}
+
+function summarizeReview(x: import("./review/index.ts").ProjectReview): string {
+  const head = `  【${x.code ? `${x.code} ` : ""}${x.name ?? "未命名项目"}】${x.sheet ? `（工作表“${x.sheet}”）` : ""}`;
+  if (!x.opinions.length) return `${head}\n      审核通过：未发现需要退回修改的问题。`;
+  const lines = [head, `      审核项：${x.items.join("、")}`];
+  for (const o of x.opinions) {
+    lines.push(`    ${o.severity === "error" ? "错误" : "意见"}［${o.dimension}］${o.item}：${o.text}`);
+    for (const e of o.evidence.slice(0, 5)) lines.push(`        · ${e.where}：${e.text.trim() === "" ? "（空白）" : `“${e.text.replace(/\s+/g, "").slice(0, 60)}”`}`);
+    if (o.evidence.length > 5) lines.push(`        · …共 ${o.evidence.length} 处`);
+    if (o.suggestion) lines.push(`        建议：${o.suggestion}`);
+  }
+  return lines.join("\n");
 }
 
 function summarizeDraft(name: string | null, d: Draft): string {

@@ -32,9 +32,11 @@ export interface ProjectReview {
   /** 项目编码, null when the form has none. */
   code: string | null;
   name: string | null;
+  /** 申请单位 / 实施单位. */
   unit: string | null;
-  /** 本年度项目金额 as printed (项目总金额 when the form has no yearly amount). */
+  /** 本年度项目金额 as printed (项目总金额 when the form has no yearly amount), in `money_unit`. */
   amount: number | null;
+  money_unit: string | null;
   items: string[];
   opinions: Opinion[];
 }
@@ -52,12 +54,12 @@ function fill(template: string, j: Judgement): string {
   const texts = j.evidence.map((e) => squash(e.text)).filter((t) => t !== "");
   const shown = texts.slice(0, MAX_SHOWN).map((t) => (t.length > 40 ? `${t.slice(0, 40)}…` : t));
   const slots: Record<string, string> = {
-    证据: shown.length ? `${shown.join("”“")}${texts.length > MAX_SHOWN ? `”等 ${texts.length} 处“` : ""}` : "空白",
+    证据: shown.length ? `${shown.map((t) => `“${t}”`).join("")}${texts.length > MAX_SHOWN ? `等 ${texts.length} 处` : ""}` : "（空白）",
     位置: j.evidence.slice(0, MAX_SHOWN).map((e) => e.where).join("、") + (j.evidence.length > MAX_SHOWN ? ` 等 ${j.evidence.length} 处` : ""),
     建议: j.suggestion ?? "",
     ...j.slots,
   };
-  return template.replace(/\{([^{}]+)\}/g, (m, k: string) => slots[k] ?? m).replace(/“”等/g, "等").replace(/“”/g, "（空白）");
+  return template.replace(/\{([^{}]+)\}/g, (m, k: string) => slots[k] ?? m);
 }
 
 export function reviewDocument(doc: PerfDoc, file: string, index: number, checklist: Checklist = DEFAULT_CHECKLIST): ProjectReview | null {
@@ -89,8 +91,9 @@ export function reviewDocument(doc: PerfDoc, file: string, index: number, checkl
     document: index,
     code: form.code,
     name: form.name,
-    unit: form.unit,
+    unit: form.implementer ?? form.department,
     amount: form.funds_year ?? form.funds_total,
+    money_unit: form.unit,
     items: opinions.map((o) => o.item),
     opinions,
   };
