@@ -69,7 +69,7 @@ export function mergeChecklist(raw: unknown, base: Checklist = DEFAULT_CHECKLIST
     }
     items.push(full.data);
   }
-  const dimensions = o.data.dimensions ?? base.dimensions;
+  const dimensions = [...(o.data.dimensions ?? base.dimensions)];
   for (const it of items) if (!dimensions.includes(it.dimension)) dimensions.push(it.dimension);
   return ChecklistSchema.parse({ name: o.data.name ?? base.name, dimensions, items });
 }
