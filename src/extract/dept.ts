@@ -2,12 +2,12 @@
 // 部门职能职责, the year's goals, its funds, 年度主要任务, the indicators and 自评总分.
 import type { DeptDoc, DeptProvenance, Provenance } from "../domain/document.ts";
 import { parseNumber } from "./normalize.ts";
-import { pick } from "./fields.ts";
 import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchHeaderBy } from "./header.ts";
 import { isEmptyRow, provOf, type RCell, type RRow } from "./rows.ts";
 import { cutLastRow, groupIndicators, joinCells, readFunds } from "./selfEval.ts";
 import { labelKey } from "./vocabulary.ts";
+import { isLabelText, pick } from "./fields.ts";
 
 export interface DeptContext {
   file: string;
@@ -124,7 +124,8 @@ function readTasks(doc: DeptDoc, rows: RRow[], P: (c: RCell | null | undefined) 
     if (!head) continue;
     const cell = (f: TaskField) => r.cells.find((c) => c.key !== "" && head!.some((x) => x.field === f && c.col >= x.range[0] && c.col < x.range[1])) ?? null;
     const name = cell("name");
-    if (!name || r.cells.some((c) => /^(一级指标|绩效指标)/.test(c.key))) {
+    // Another block (goals, indicators, funds, a labelled field) ends the task list.
+    if (!name || isLabelText(name.text) || r.cells.some((c) => c.key !== "" && c.col < name.col && isLabelText(c.text))) {
       head = null;
       continue;
     }

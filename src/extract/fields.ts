@@ -68,14 +68,15 @@ export function readLabelledFields(rows: RRow[], skip: (r: RRow) => boolean = ()
       const field: HeaderField | "narrative" | null = headerFieldOf(labelText) ?? (isNarrativeLabel(labelText) ? "narrative" : null);
       if (!field) return;
       const right = r.cells[ci + 1];
-      if (right && !isLabelText(right.text) && colonLabel(right) === null) {
+      const rightIsLabel = right !== undefined && (isLabelText(right.text) || colonLabel(right) !== null || inlineField(right.text) !== null);
+      if (right && !rightIsLabel) {
         hits.push({ field, label: labelKey(labelText), labelCell: c, value: right.key === "" ? null : cleanText(right.text), valueCell: right });
         return;
       }
       // A row of labels over a row of values: the cell below, at the same column.
       const below = rows[ri + 1];
       const under = below && !skip(below) ? below.cells.find((x) => x.col === c.col && x.span === c.span) : undefined;
-      if (!right && under && under.key !== "" && !isLabelText(under.text) && inlineField(under.text) === null) {
+      if (under && under.key !== "" && !isLabelText(under.text) && inlineField(under.text) === null) {
         hits.push({ field, label: labelKey(labelText), labelCell: c, value: cleanText(under.text), valueCell: under });
         return;
       }

@@ -88,6 +88,8 @@ export function readFormBody(rows: RRow[]): FormBody {
   };
   const fieldRows: RRow[] = [];
   let fundsHeader: HeaderMap<FundsField> | null = null;
+  /** Inside the funds block: from its header to the first row that is not a funds row. */
+  let inFunds = false;
   let goalsHeader: HeaderMap<GoalField> | null = null;
   let goalsDone = false;
   let ind: IndicatorHeader | null = null;
@@ -102,14 +104,15 @@ export function readFormBody(rows: RRow[]): FormBody {
       const fh = matchFundsHeader(r);
       if (fh) {
         fundsHeader = fh;
+        inFunds = true;
         for (const c of r.cells) {
           const pts = pointsInLabel(c.text);
           if (pts !== null && !fundsColumnOf(c.text)) body.fundsPoints = { value: pts, cell: c };
         }
         continue;
       }
-      // Funds rows come before the goals block; a goal text that mentions 财政拨款 is not a funds row.
-      if (fundsHeader && !goalsHeader) {
+      // Funds rows follow their header without a break; a goal text that mentions 财政拨款 is not one.
+      if (fundsHeader && inFunds) {
         const first = fundsHeader[0]!.range[0];
         const labelCells = r.cells.filter((c) => c.col + c.span <= first && c.key !== "");
         const label = labelCells.map((c) => c.text).join("");
@@ -121,6 +124,7 @@ export function readFormBody(rows: RRow[]): FormBody {
           body.funds.push({ key, label: labelKey(label), labelCell: labelCells[labelCells.length - 1]!, cells });
           continue;
         }
+        inFunds = false;
       }
       const gh = matchGoalsHeader(r);
       if (gh && !goalsDone) {

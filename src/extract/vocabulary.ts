@@ -110,7 +110,8 @@ export function headerFieldOf(text: string): HeaderField | null {
 
 /** "项目名称：XXX" / "项目名称:XXX" → the field, the label and the value after the colon. */
 export function inlineField(text: string): { field: HeaderField; label: string; value: string } | null {
-  const t = toHalfWidth(text).trim();
+  // The label is matched in normal form; the value is kept verbatim (full-width punctuation and all).
+  const t = text.trim();
   const m = /^([^:：\n]{2,24}?)\s*[:：]\s*([\s\S]*)$/.exec(t);
   if (!m) return null;
   const field = headerFieldOf(m[1]!);

@@ -94,3 +94,98 @@ export function makeCfb(streamNames: string[], fill = 0x20): Uint8Array {
   });
   return buf;
 }
+
+// --- Word tables with real merges --------------------------------------------------------------
+//
+// A table is written as a grid of its columns, one string per grid cell, with two markers:
+//   "<"  this grid cell belongs to the cell on its left (w:gridSpan),
+//   "^"  this grid cell continues the cell above (w:vMerge): a "^" followed by "<" markers continues a
+//        cell spanning as many columns as the one above it.
+// Any other string is a new cell's text ("" a blank cell, "\n" separating paragraphs). The cell above a
+// "^" is written as w:vMerge w:val="restart", so the XML is what Word saves for merged cells.
+
+export const LEFT = "<";
+export const UP = "^";
+
+/** Text split into runs where the script changes (Word writes CJK and Latin/digits in separate runs). */
+function runsXml(text: string, rPr: string): string {
+  const pieces = text.match(/[\u3000-\u9fff\uff00-\uffef]+|[^\u3000-\u9fff\uff00-\uffef]+/g) ?? [""];
+  return pieces
+    .map((p) => {
+      const cjk = /[\u3000-\u9fff\uff00-\uffef]/.test(p);
+      const fonts = cjk ? '<w:rFonts w:hint="eastAsia" w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/>' : '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>';
+      return `<w:r><w:rPr>${fonts}${rPr}</w:rPr><w:t xml:space="preserve">${esc(p)}</w:t></w:r>`;
+    })
+    .join("");
+}
+
+/** A paragraph as Word writes it (paragraph properties, runs split by script); optionally centred and bold. */
+export function wordParagraphXml(text: string, o: { center?: boolean; bold?: boolean; size?: number } = {}): string {
+  const pPr = `<w:pPr>${o.center ? '<w:jc w:val="center"/>' : ""}<w:spacing w:line="360" w:lineRule="auto"/></w:pPr>`;
+  const rPr = `${o.bold ? "<w:b/><w:bCs/>" : ""}<w:sz w:val="${o.size ?? 21}"/><w:szCs w:val="${o.size ?? 21}"/>`;
+  return `<w:p>${pPr}${runsXml(text, rPr)}</w:p>`;
+}
+
+interface GridCell {
+  text: string;
+  col: number;
+  span: number;
+  vMerge: "restart" | "continue" | null;
+}
+
+/** The cells of each row of a marker grid, with their spans and vertical merges resolved. */
+export function gridCells(grid: string[][]): GridCell[][] {
+  const n = grid[0]?.length ?? 0;
+  const rows: GridCell[][] = [];
+  grid.forEach((row, ri) => {
+    if (row.length !== n) throw new Error(`grid row ${ri} has ${row.length} cells, expected ${n}`);
+    const cells: GridCell[] = [];
+    for (let c = 0; c < n; ) {
+      const t = row[c]!;
+      if (t === LEFT) throw new Error(`grid row ${ri} col ${c}: "<" with no cell on its left`);
+      let span = 1;
+      while (c + span < n && row[c + span] === LEFT) span++;
+      if (t === UP) {
+        const above = rows[ri - 1]?.find((x) => x.col === c);
+        if (!above || above.span !== span) throw new Error(`grid row ${ri} col ${c}: "^" under no cell of the same span`);
+        if (above.vMerge === null) above.vMerge = "restart";
+        cells.push({ text: "", col: c, span, vMerge: "continue" });
+      } else {
+        cells.push({ text: t, col: c, span, vMerge: null });
+      }
+      c += span;
+    }
+    rows.push(cells);
+  });
+  return rows;
+}
+
+/**
+ * A Word table (w:tbl) from a marker grid: borders, a grid of column widths, w:gridSpan on spanning
+ * cells and w:vMerge restart/continue on vertically merged ones.
+ */
+export function mergedTableXml(grid: string[][], widths?: number[]): string {
+  const cells = gridCells(grid);
+  const n = grid[0]?.length ?? 0;
+  const w = widths ?? Array.from({ length: n }, () => Math.floor(9000 / Math.max(n, 1)));
+  const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`;
+  const tblPr = `<w:tblPr><w:tblW w:w="${w.reduce((a, b) => a + b, 0)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>${["top", "left", "bottom", "right", "insideH", "insideV"].map(border).join("")}</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="108" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr>`;
+  const tblGrid = `<w:tblGrid>${w.map((x) => `<w:gridCol w:w="${x}"/>`).join("")}</w:tblGrid>`;
+  const body = cells
+    .map((row) => {
+      const tcs = row
+        .map((c) => {
+          const width = w.slice(c.col, c.col + c.span).reduce((a, b) => a + b, 0);
+          const tcPr = `<w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${c.span > 1 ? `<w:gridSpan w:val="${c.span}"/>` : ""}${c.vMerge === "restart" ? '<w:vMerge w:val="restart"/>' : c.vMerge === "continue" ? "<w:vMerge/>" : ""}<w:vAlign w:val="center"/></w:tcPr>`;
+          const paras = c.text.split("\n").map((p) => wordParagraphXml(p, { center: p.length <= 12 })).join("");
+          return `<w:tc>${tcPr}${paras}</w:tc>`;
+        })
+        .join("");
+      return `<w:tr><w:trPr><w:jc w:val="center"/></w:trPr>${tcs}</w:tr>`;
+    })
+    .join("");
+  return `<w:tbl>${tblPr}${tblGrid}${body}</w:tbl>`;
+}
+
+/** The section properties Word ends a body with (A4, portrait). */
+export const SECT_PR = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1800" w:bottom="1440" w:left="1800" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>';
