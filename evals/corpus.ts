@@ -13,7 +13,8 @@ import { checkExtracted } from "../src/check.ts";
 import { validateDocuments } from "../src/validate/index.ts";
 import { defaultProfile } from "../src/score/profile.ts";
 import { compareDoc, type FieldDiff } from "./compare.ts";
-import { findingKey, INJECTED_CODES, type BaseFile, type Expected, type Variant } from "./mutate.ts";
+import { INJECTED_CODES, type BaseFile, type Expected, type Variant } from "./mutate.ts";
+import { atomsOf } from "../src/validate/group.ts";
 
 export type RoundTripMode = "docx" | "memory";
 
@@ -27,7 +28,8 @@ export interface Processed {
 }
 
 export type Keyed = { key: string; code: string; severity: Finding["severity"]; message: string; field: string | undefined };
-export const keyed = (fs: Finding[]): Keyed[] => fs.map((f) => ({ key: findingKey(f), code: f.code, severity: f.severity, message: f.message, field: f.where.field }));
+export const keyed = (fs: Finding[]): Keyed[] =>
+  fs.flatMap(atomsOf).map((a) => ({ key: `${a.code}@${a.field ?? a.label}`, code: a.code, severity: a.severity, message: a.message, field: a.field }));
 
 /**
  * "docx": exportDocx → bytes → extractBuffer → checkExtracted, the path a user's exported file takes

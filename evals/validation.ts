@@ -8,6 +8,7 @@ import { checkExtracted } from "../src/check.ts";
 import { defaultProfile } from "../src/score/profile.ts";
 import { loadSeeds, seedFiles, type Format } from "./seeds.ts";
 import { prf, type Counts, type PRF } from "./extraction.ts";
+import { atomsOf } from "../src/validate/group.ts";
 
 export interface ValidationRun {
   seed: string;
@@ -52,7 +53,7 @@ export async function runValidationEval(log: (s: string) => void = () => {}): Pr
       const ours = new Set<string>();
       const run: ValidationRun = { seed: seed.id, format: f.format, file: f.path.split("/").pop()!, missed: [], wrong: [], errorFalseAlarms: [], mustNotFlag: [], extra: [], error: r.error?.code ?? null };
       c.documents.forEach((d, i) => {
-        for (const x of d.findings) {
+        for (const x of d.findings.flatMap(atomsOf)) {
           ours.add(`${i}:${x.code}`);
           if (x.severity === "error" && !gold.has(`${i}:${x.code}`)) run.errorFalseAlarms.push(`${i}:${x.code} ${x.message}`);
           if (forbidden.has(x.code)) run.mustNotFlag.push(`${i}:${x.code} ${x.message}`);

@@ -21,7 +21,7 @@ import { suggestWithLlm } from "../src/suggest/llm.ts";
 import { isMeasurable } from "../src/suggest/index.ts";
 import { vagueTarget } from "../src/validate/vague.ts";
 import { LlmError } from "../src/llm/errors.ts";
-import { documentSummaries, documentView, draftView, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
+import { documentSummaries, documentView, draftView, findingById, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
 import { CSP, appBundle, staticFile } from "./web.ts";
 
 export interface AppDeps {
@@ -341,9 +341,12 @@ export function createApp(deps: AppDeps): Hono {
       return edit(c, row, body.field, body.value, "suggestion", body.baseVersion);
     }
     if (body.findingId !== undefined || body.code !== undefined) {
-      const f = view.findings.find((x) =>
-        body.findingId !== undefined ? x.id === body.findingId : x.code === body.code && (body.field === undefined || x.where.field === body.field),
-      );
+      // A finding, or one place of a grouped finding (each place carries its own suggestion).
+      const places = view.findings.flatMap((x) => (x.places ? x.places.map((p) => ({ id: p.id, code: x.code, where: p.where, suggestion: p.suggestion })) : [x]));
+      const f =
+        body.findingId !== undefined
+          ? findingById(view.findings, body.findingId)
+          : places.find((x) => x.code === body.code && (body.field === undefined || x.where.field === body.field));
       if (!f) throw new ApiError(404, "FINDING_NOT_FOUND", "找不到该问题：文档可能已修改，请刷新");
       suggestion = f.suggestion;
     } else {

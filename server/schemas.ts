@@ -5,7 +5,7 @@ import { z } from "zod";
 // Validation messages reach users: Chinese, not zod's English defaults.
 z.config(z.locales.zhCN());
 import { PerfDocSchema } from "../src/domain/document.ts";
-import { FindingSchema, SuggestionSchema } from "../src/domain/finding.ts";
+import { FindingSchema, PlaceSchema, SuggestionSchema } from "../src/domain/finding.ts";
 
 export const IdParam = z.coerce.number({ error: "编号应为正整数" }).int("编号应为正整数").positive("编号应为正整数");
 
@@ -122,6 +122,10 @@ export const UploadResultSchema = z
 
 export const FindingViewSchema = FindingSchema.extend({
   id: z.string().describe("本文档内稳定的问题编号（代码@字段），用于应用建议和填写不修改理由"),
+  places: z
+    .array(PlaceSchema.extend({ id: z.string().describe("该处的编号（代码@字段），用于应用该处的建议") }))
+    .optional()
+    .describe("同一代码的问题合并后，列出每一处及其修改建议"),
 }).meta({ id: "Finding" });
 
 const LineScore = z.object({

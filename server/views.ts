@@ -10,15 +10,33 @@ import { suggestFormTarget, suggestTarget } from "../src/suggest/index.ts";
 import type { DocumentSummary, DocumentView, DraftView, FindingView } from "./schemas.ts";
 import { notFound } from "./errors.ts";
 
-/** Stable ids within one document: code@field (or label), numbered when a pair repeats. */
+/**
+ * Stable ids within one document: code@field (or label), numbered when a pair repeats. A grouped finding
+ * has its first place's id; each place has its own (to apply that place's suggestion).
+ */
 export function withIds(findings: Finding[]): FindingView[] {
   const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const base = `${f.code}@${f.where.field ?? f.where.label}`;
+  const idOf = (code: string, where: Finding["where"]) => {
+    const base = `${code}@${where.field ?? where.label}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
-    return { ...f, id: n === 1 ? base : `${base}#${n}` };
+    return n === 1 ? base : `${base}#${n}`;
+  };
+  return findings.map(({ places, ...f }): FindingView => {
+    if (!places) return { ...f, id: idOf(f.code, f.where) };
+    const withId = places.map((p) => ({ ...p, id: idOf(f.code, p.where) }));
+    return { ...f, id: withId[0]!.id, places: withId };
   });
+}
+
+/** The finding or the place of a grouped finding with this id (what "apply suggestion" acts on). */
+export function findingById(fs: FindingView[], id: string): { code: string; where: Finding["where"]; suggestion: Suggestion | null } | null {
+  for (const f of fs) {
+    if (f.id === id && !f.places) return f;
+    const p = f.places?.find((x) => x.id === id);
+    if (p) return { code: f.code, where: p.where, suggestion: p.suggestion };
+  }
+  return null;
 }
 
 export const countBySeverity = (fs: Finding[]) => {
@@ -104,11 +122,15 @@ export async function documentView(ctx: ViewContext, row: StoredDocument): Promi
   const checked = checkFile(siblings, ctx.profile, await relatedTo(ctx.store, row.workspaceId, row.fileId))[row.index];
   const history = await historyOf(ctx.store, row);
   const suggestions = suggestionsOf(row.data, history);
-  // A VAGUE_TARGET finding without a proposal gets the suggester's, so it can be applied in one click.
+  // A VAGUE_TARGET place without a proposal gets the suggester's, so it can be applied in one click.
+  const withSuggestion = <T extends { suggestion: Suggestion | null; where: Finding["where"] }>(code: string, x: T): T => {
+    if (x.suggestion || !x.where.field || code !== "VAGUE_TARGET") return x;
+    const s = suggestions.find((y) => y.field === x.where.field);
+    return s ? { ...x, suggestion: s.suggestion } : x;
+  };
   const findings = (checked?.findings ?? []).map((f) => {
-    if (f.suggestion || !f.where.field) return f;
-    const s = suggestions.find((x) => x.field === f.where.field);
-    return s && f.code === "VAGUE_TARGET" ? { ...f, suggestion: s.suggestion } : f;
+    const g = withSuggestion(f.code, f);
+    return f.places ? { ...g, places: f.places.map((p) => withSuggestion(f.code, p)), suggestion: g.suggestion ?? f.places.map((p) => withSuggestion(f.code, p)).find((p) => p.suggestion)?.suggestion ?? null } : g;
   });
   return {
     document: summary(row, file?.name ?? "", findings),

@@ -5,6 +5,7 @@ import type { Finding } from "./domain/finding.ts";
 import { scoreDocument, type DocumentScore } from "./score/index.ts";
 import type { Profile } from "./score/profile.ts";
 import { validateDocuments } from "./validate/index.ts";
+import { groupFindings } from "./validate/group.ts";
 import type { LlmFallbackReport } from "./pipeline.ts";
 
 export type CheckedDocument = PerfDoc & { findings: Finding[]; scoring: DocumentScore | null };
@@ -19,9 +20,11 @@ export interface CheckedFile {
 }
 
 export function checkExtracted(r: FileResult & { llm?: LlmFallbackReport }, profile: Profile, related: PerfDoc[] = []): CheckedFile {
-  const findings = validateDocuments(r.documents, profile, related);
+  const raw = validateDocuments(r.documents, profile, related);
   // Values the LLM fallback proposed but the source does not hold: reported on their document.
-  for (const f of r.llm?.findings ?? []) findings[f.where.document]?.push(f);
+  for (const f of r.llm?.findings ?? []) raw[f.where.document]?.push(f);
+  // One finding per fault on a cell, one per code on a document, each listing its places.
+  const findings = raw.map(groupFindings);
   const documents = r.documents.map((d, i) => ({
     ...d,
     findings: findings[i] ?? [],

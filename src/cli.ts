@@ -15,7 +15,7 @@ import type { Llm } from "./llm/client.ts";
 
 const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
-  jixiao check 文件... [--json] [--profile central-2020]         重新计算得分并逐项核验，列出问题和修改建议
+  jixiao check 文件... [--json] [--all] [--profile central-2020]  重新计算得分并逐项核验，列出问题和修改建议
   jixiao draft 文件... [--template|--llm] [--json]                为每个项目起草自评报告并核对其中的每个数字
   jixiao review 文件... [--json] [--xlsx 输出.xlsx] [--checklist 清单.json]
                                                                 按财政部门的审核口径审核绩效目标申报表，给出审核意见
@@ -25,6 +25,7 @@ const USAGE = `用法：
 选项：
   --json          以 JSON 输出（extract：{"files":[{"file","format","documents","error"}]}；
                   check：每个文档另带 findings 和 scoring）
+  --all           check：同类问题合并显示时，列出每一处及其修改建议
   --max-size N    单个文件大小上限（MB，默认 50）
   --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
   --xlsx OUT      review：把审核意见表写入 OUT（每个项目一行，按审核维度列出意见，末列为小结）
@@ -55,14 +56,17 @@ interface Parsed {
   drafter: "auto" | "template" | "llm";
   xlsx: string | null;
   checklist: string | null;
+  /** check: every place of a grouped finding, not only the first ones. */
+  all: boolean;
 }
 
 function parseArgs(argv: string[]): Parsed | string {
   const [command = "help", ...rest] = argv;
-  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto", xlsx: null, checklist: null };
+  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto", xlsx: null, checklist: null, all: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === "--json") p.json = true;
+    else if (a === "--all") p.all = true;
     else if (a === "--max-size") {
       const v = Number(rest[++i]);
       if (!Number.isFinite(v) || v <= 0) return "--max-size 需要一个正数（单位 MB）";
@@ -164,7 +168,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         await llm?.close();
       }
       if (p.json) io.out(JSON.stringify({ files: checked }, null, 2));
-      else for (const c of checked) io.out(summarizeCheck(c));
+      else for (const c of checked) io.out(summarizeCheck(c, { all: p.all }));
       if (checked.some((c) => c.error)) return 2;
       return checked.some((c) => c.counts.error > 0) ? 1 : 0;
     }
@@ -268,11 +272,12 @@ function summarizeTargetForm(d: TargetFormDoc, i: number): string[] {
 
 const SEV: Record<Finding["severity"], string> = { error: "错误", warning: "警告", info: "提示" };
 
-export function summarizeCheck(c: CheckedFile): string {
+export function summarizeCheck(c: CheckedFile, opts: { all?: boolean } = {}): string {
   if (c.error) return `✗ ${c.error.message}`;
+  const places = c.documents.reduce((n, d) => n + d.findings.reduce((m, f) => m + (f.places?.length ?? 1), 0), 0);
   const lines: string[] = [
     `文件：${c.file}（${FORMAT_NAMES[c.format ?? ""] ?? c.format}，${c.documents.length} 份；评分规则 ${c.profile}）`,
-    `  合计：错误 ${c.counts.error}，警告 ${c.counts.warning}，提示 ${c.counts.info}`,
+    `  合计：错误 ${c.counts.error}，警告 ${c.counts.warning}，提示 ${c.counts.info}（同类问题已合并，共涉及 ${places} 处${opts.all ? "" : "；加 --all 列出每一处"}）`,
   ];
   c.documents.forEach((d, i) => {
     const n = { error: 0, warning: 0, info: 0 };
@@ -289,10 +294,19 @@ export function summarizeCheck(c: CheckedFile): string {
         }
       }
     }
+    // Errors first (findings are sorted by severity); a group shows its places, all of them with --all.
     for (const f of d.findings) {
-      lines.push(`    ${SEV[f.severity]} ${f.code}｜${f.where.label}`);
+      const n = f.places?.length ?? 1;
+      const codes = [f.code, ...(f.also ?? [])].join("+");
+      lines.push(`    ${SEV[f.severity]} ${codes}｜${n > 1 ? `${n} 处` : f.where.label}`);
       lines.push(`        ${f.message}`);
-      lines.push(`        修改：${f.suggestion ? `建议改为“${f.suggestion.text}”（${f.suggestion.basis}）` : f.fix}`);
+      if (f.places && opts.all) {
+        for (const p of f.places) {
+          lines.push(`        · ${p.where.label}：${p.message}`);
+          if (p.suggestion) lines.push(`          建议改为“${p.suggestion.text}”（${p.suggestion.basis}）`);
+        }
+      }
+      lines.push(`        修改：${f.suggestion ? `建议改为“${f.suggestion.text}”（${f.suggestion.basis}）${n > 1 ? "等" : ""}` : f.fix}`);
     }
   });
   return lines.join("\n");

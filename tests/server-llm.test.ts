@@ -34,7 +34,11 @@ afterAll(async () => {
 describe("POST /api/documents/:id/llm-suggestions", () => {
   it("returns the checked proposals and lists the discarded ones", async () => {
     const view = (await json(t.app.request("/api/documents/1"))).body;
-    const vague = view.findings.filter((f: any) => f.code === "VAGUE_TARGET").map((f: any) => Number(/indicators\[(\d+)\]/.exec(f.where.field)![1]));
+    // VAGUE_TARGET is one grouped finding; its places are the vague cells.
+    const vague = view.findings
+      .filter((f: any) => f.code === "VAGUE_TARGET")
+      .flatMap((f: any) => f.places ?? [f])
+      .map((p: any) => Number(/indicators\[(\d+)\]/.exec(p.where.field)![1]));
     expect(vague.length).toBeGreaterThanOrEqual(2);
     fake.script({
       content: JSON.stringify({

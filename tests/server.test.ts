@@ -196,7 +196,10 @@ describe("documents: view, edit, suggestions", () => {
     const ids = r.body.findings.map((f: Json) => f.id);
     expect(ids).toContain("SCORE_MISSING@indicators[3].score");
     expect(new Set(ids).size).toBe(ids.length);
-    expect(r.body.document.counts).toEqual({ error: 3, warning: 19, info: 10 });
+    // Counted per finding after grouping (one per code and document, places listed inside).
+    expect(r.body.document.counts).toEqual({ error: 3, warning: 9, info: 2 });
+    const places = r.body.findings.reduce((n: number, f: { places?: unknown[] }) => n + (f.places?.length ?? 1), 0);
+    expect(places).toBe(29);
     expect(r.body.scoring.total).toMatchObject({ printed: 99, recomputed: 89 });
     expect(r.body.suggestions.length).toBeGreaterThan(0);
     // A vague target without the validator's own proposal carries the suggester's.
@@ -276,6 +279,17 @@ describe("documents: view, edit, suggestions", () => {
       const r2 = await json(t.app.request("/api/documents/4/apply-suggestion", jsonReq("POST", { field: next.field })));
       expect(r2.body.edit.newValue).toBe(next.suggestion.value);
     }
+  });
+
+  it("apply the suggestion of one place of a grouped finding by the place's id", async () => {
+    const view = await json(t.app.request("/api/documents/4"));
+    const group = view.body.findings.find((f: Json) => f.places?.some((p: Json) => p.suggestion?.value !== undefined));
+    expect(group).toBeDefined();
+    const place = group.places.filter((p: Json) => p.suggestion?.value !== undefined).at(-1);
+    expect(place.id).toBe(`${group.code}@${place.where.field}`);
+    const r = await json(t.app.request("/api/documents/4/apply-suggestion", jsonReq("POST", { findingId: place.id, baseVersion: view.body.document.version })));
+    expect(r.status).toBe(200);
+    expect(r.body.edit).toMatchObject({ field: place.suggestion.field, newValue: place.suggestion.value });
   });
 
   it("apply-suggestion errors: unknown finding 404, finding without a suggestion 422, empty body 400", async () => {

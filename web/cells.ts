@@ -33,18 +33,28 @@ export function fieldsByPosition(provenance: unknown): Map<string, string> {
   return out;
 }
 
+/** A grouped finding as one finding per place (each cell shows its own message and fix). */
+export function placesOf(f: FindingView): FindingView[] {
+  if (!f.places) return [f];
+  return f.places.map((p) => {
+    const { places: _grouped, ...rest } = f;
+    void _grouped;
+    return { ...rest, id: p.id, where: p.where, message: p.message, suggestion: p.suggestion, provenance: p.provenance, ...(p.also ? { also: p.also } : {}) };
+  });
+}
+
 /**
  * Findings per cell: by where.field; a finding without a field (WEIGHTS_NONSTANDARD, heading numbering …)
  * lands on the cells its provenance points at.
  */
-export function byField(fs: FindingView[], positions: Map<string, string> = new Map()): Map<string, FindingView[]> {
+export function byField(grouped: FindingView[], positions: Map<string, string> = new Map()): Map<string, FindingView[]> {
   const m = new Map<string, FindingView[]>();
   const add = (field: string, f: FindingView) => {
     const list = m.get(field) ?? [];
     if (!list.includes(f)) list.push(f);
     m.set(field, list);
   };
-  for (const f of fs) {
+  for (const f of grouped.flatMap(placesOf)) {
     if (f.where.field) {
       add(f.where.field, f);
       continue;

@@ -43,8 +43,22 @@ export function findingBlock(f: FindingView, actions: FindingActions, opts: { sh
       opts.showPlace ? h("span", { class: "place" }, ` · ${f.where.label}`) : null,
     ),
     h("p", { class: "msg" }, f.message),
+    // A grouped finding lists its places, each with its own fix and a way to reach its cell.
+    f.places && opts.showPlace
+      ? h("ol", { class: "places" },
+          f.places.map((p) =>
+            h("li", {},
+              h("span", { class: "place" }, p.where.label), "：", p.message,
+              p.suggestion && p.suggestion.field !== undefined && p.suggestion.value !== undefined && actions.apply
+                ? h("button", { type: "button", class: "apply link", onclick: () => actions.apply!({ ...f, id: p.id, suggestion: p.suggestion }) }, `应用建议“${p.suggestion.text}”`)
+                : null,
+              actions.locate && p.where.field ? h("button", { type: "button", class: "locate link", onclick: () => actions.locate!({ ...f, where: p.where }) }, "定位") : null,
+            ),
+          ),
+        )
+      : null,
     h("p", { class: "fix" }, "修改：", f.fix),
-    s
+    s && !(f.places && opts.showPlace)
       ? h("div", { class: "suggestion" },
           h("span", {}, "建议：", h("strong", {}, s.text)),
           h("span", { class: "basis" }, `（${s.basis}）`),
@@ -52,7 +66,7 @@ export function findingBlock(f: FindingView, actions: FindingActions, opts: { sh
         )
       : null,
     f.provenance.length ? h("p", { class: "prov" }, "原文位置：", f.provenance.slice(0, 3).map(provenanceText).join("；")) : null,
-    opts.showPlace && actions.locate && f.where.field ? h("button", { type: "button", class: "locate link", onclick: () => actions.locate!(f) }, "定位到单元格") : null,
+    opts.showPlace && actions.locate && f.where.field && !f.places ? h("button", { type: "button", class: "locate link", onclick: () => actions.locate!(f) }, "定位到单元格") : null,
   );
 }
 

@@ -35,14 +35,30 @@ export const SuggestionSchema = z.object({
 });
 export type Suggestion = z.infer<typeof SuggestionSchema>;
 
+/** One place of a grouped finding: the cell, what is wrong there, and its own fix. */
+export const PlaceSchema = z.object({
+  where: WhereSchema,
+  message: z.string(),
+  suggestion: SuggestionSchema.nullable(),
+  /** Other codes raised on the same cell and merged into this place (one fault, one finding). */
+  also: z.array(z.string()).optional(),
+  provenance: z.array(ProvenanceSchema),
+});
+export type Place = z.infer<typeof PlaceSchema>;
+
 export const FindingSchema = z.object({
   code: z.string(),
   severity: SeveritySchema,
+  /** The first place (the only one when `places` is absent). */
   where: WhereSchema,
   message: z.string(),
   /** How to fix it, in Chinese. */
   fix: z.string(),
   suggestion: SuggestionSchema.nullable(),
   provenance: z.array(ProvenanceSchema),
+  /** Other codes merged in: raised on the same cell for the same fault (all reasons are in the message). */
+  also: z.array(z.string()).optional(),
+  /** Every place of this code in the document, when there are several (the finding is then one group). */
+  places: z.array(PlaceSchema).optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

@@ -74,7 +74,9 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
     if (ind.target && ind.actual && !hasDigit(ind.target) && normalizeValue(ind.target) !== "" && normalizeValue(ind.target) === normalizeValue(ind.actual)) {
       out.push(
         finding("TARGET_EQUALS_ACTUAL_TEXT", {
-          where: w("actual"),
+          // The fault is the target (vague, then copied): it is reported on the target's cell, with the
+          // vague-target and repeated-name findings of that cell (one fault, one finding).
+          where: w("target"),
           message: `指标值与完成值都是${q(ind.target)}，完成情况无法核实。`,
           provenance: [pv.target, pv.actual],
         }),
