@@ -113,6 +113,17 @@ export interface AuditEntry {
   createdAt: string;
 }
 
+/** A reviewer's waiver of one 审核意见 (item `code`) of a document. */
+export interface ReviewWaiver {
+  id: number;
+  workspaceId: number;
+  documentId: number;
+  code: string;
+  reason: string;
+  user: string | null;
+  createdAt: string;
+}
+
 export interface NewFile {
   workspaceId: number;
   name: string;
@@ -186,6 +197,13 @@ function toDraft(r: R): StoredDraft {
     usage: parse<DraftContent["usage"]>(r.usage), accepted: r.accepted === 1,
     acceptedBy: strOrNull(r.accepted_by), acceptedAt: strOrNull(r.accepted_at),
     createdBy: strOrNull(r.created_by), createdAt: String(r.created_at),
+  };
+}
+
+function toWaiver(r: R): ReviewWaiver {
+  return {
+    id: num(r.id), workspaceId: num(r.workspace_id), documentId: num(r.document_id), code: String(r.code),
+    reason: String(r.reason), user: strOrNull(r.user_name), createdAt: String(r.created_at),
   };
 }
 
@@ -448,6 +466,50 @@ export class Store {
       await insertAudit(x, { ...base, action: "accept_draft", code: null, field: null, reason: null, detail: { overrides: a.overrides.length } }, at);
     });
     return (await this.getDraft(a.draftId))!;
+  }
+
+  // ── review waivers ───────────────────────────────────────────────────────────────────────
+
+  async listWaivers(filter: { documentId: number } | { workspaceId: number }): Promise<ReviewWaiver[]> {
+    const [col, id] = "documentId" in filter ? ["document_id", filter.documentId] : ["workspace_id", filter.workspaceId];
+    return (await this.db.all<R>(`SELECT * FROM review_waivers WHERE ${col} = ? ORDER BY document_id, code`, [id])).map(toWaiver);
+  }
+
+  /**
+   * Waives the opinion `code` of a document (a second waiver replaces the first) and logs it, in one
+   * transaction. `detail` goes to the audit entry (the opinion's text as it stood, the version).
+   */
+  async waiveOpinion(w: { documentId: number; code: string; reason: string; field: string | null; user: string | null; detail: Record<string, unknown> }): Promise<ReviewWaiver> {
+    const at = now();
+    await this.db.tx(async (x) => {
+      const doc = await x.get<{ workspace_id: number }>("SELECT workspace_id FROM documents WHERE id = ?", [w.documentId]);
+      if (!doc) throw new StoreError("NOT_FOUND", `文档 ${w.documentId} 不存在`);
+      const prev = await x.get<R>("SELECT reason, user_name FROM review_waivers WHERE document_id = ? AND code = ?", [w.documentId, w.code]);
+      await x.run(
+        `INSERT INTO review_waivers (workspace_id, document_id, code, reason, user_name, created_at) VALUES (?,?,?,?,?,?)
+         ON CONFLICT (document_id, code) DO UPDATE SET reason = excluded.reason, user_name = excluded.user_name, created_at = excluded.created_at`,
+        [doc.workspace_id, w.documentId, w.code, w.reason, w.user, at],
+      );
+      const replaced = prev ? { reason: strOrNull(prev.reason), user: strOrNull(prev.user_name) } : null;
+      await insertAudit(x, { workspaceId: doc.workspace_id, documentId: w.documentId, draftId: null, action: "waive_opinion", code: w.code, field: w.field, reason: w.reason, detail: { ...w.detail, replaced }, user: w.user }, at);
+    });
+    return (await this.listWaivers({ documentId: w.documentId })).find((x) => x.code === w.code)!;
+  }
+
+  /** Lifts the waiver of `code` on a document and logs it; false when there was none. */
+  async liftWaiver(w: { documentId: number; code: string; user: string | null; detail?: Record<string, unknown> }): Promise<boolean> {
+    const at = now();
+    return this.db.tx(async (x) => {
+      const prev = await x.get<R>("SELECT * FROM review_waivers WHERE document_id = ? AND code = ?", [w.documentId, w.code]);
+      if (!prev) return false;
+      await x.run("DELETE FROM review_waivers WHERE id = ?", [num(prev.id)]);
+      await insertAudit(
+        x,
+        { workspaceId: num(prev.workspace_id), documentId: w.documentId, draftId: null, action: "lift_waiver", code: w.code, field: null, reason: null, detail: { ...w.detail, waived: { reason: String(prev.reason), user: strOrNull(prev.user_name), at: String(prev.created_at) } }, user: w.user },
+        at,
+      );
+      return true;
+    });
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────

@@ -100,6 +100,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_document ON audit_log(document_id);
   `,
+  // 2 — a reviewer's waivers of 审核意见 (jixiao review), one per document and item code. Tied to the
+  // document, not a version: an edit keeps them, and a waiver whose item no longer applies simply has
+  // nothing to hide. The reasons are also in audit_log (which outlives a deleted document).
+  `
+  CREATE TABLE review_waivers (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    document_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code          TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    user_name     TEXT,
+    created_at    TEXT NOT NULL,
+    UNIQUE (document_id, code)
+  );
+  CREATE INDEX review_waivers_workspace ON review_waivers(workspace_id);
+  `,
 ];
 
 export async function migrate(db: Db): Promise<number> {
