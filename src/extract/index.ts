@@ -7,6 +7,7 @@ import { recognizeReport } from "./report.ts";
 import { paraProvOf, rowsOf, type RRow } from "./rows.ts";
 import { recognizeSelfEval, type SelfEvalContext } from "./selfEval.ts";
 import { recognizeTargetForm } from "./targetForm.ts";
+import { rebuildBlocks } from "./rebuild.ts";
 
 type Segment =
   | { kind: "self"; rows: RRow[]; before: ParagraphBlock[] }
@@ -15,7 +16,8 @@ type Segment =
 const TARGET_TITLE = /绩效目标申报表|目标申报表|绩效目标表/;
 const NAME_ROW = /^项目名称/;
 
-export function recognize(blocks: Block[], file: string): PerfDoc[] {
+export function recognize(input: Block[], file: string): PerfDoc[] {
+  const blocks = rebuildBlocks(input);
   const segments: Segment[] = [];
   let paras: ParagraphBlock[] = [];
   let current: Segment | null = null;
