@@ -512,6 +512,7 @@ function rebuildRowsTable(t: TableBlock): TableBlock {
   let tpl: Template | null = null;
   let shift = 0;
   let placed = false;
+  const width = t.rows.reduce((w, r) => Math.max(w, r.length), 0);
   for (const cells of t.rows) {
     const texts = cells.map((c) => c.text);
     const asIs = (by = 0) => out.push(cells.map((c) => outOf(c, c.col + by, false)));
@@ -537,7 +538,7 @@ function rebuildRowsTable(t: TableBlock): TableBlock {
       // no form header above: numbers placed under the numbers of the row above (项目预算分解 rows
       // whose leading empty cells moved to the row end)
       const prev = out[out.length - 1];
-      const cols = prev ? realignUnder(cells.map((c) => classify(c.text)), prev, Math.max(...t.rows.map((r) => r.length))) : null;
+      const cols = prev ? realignUnder(cells.map((c) => classify(c.text)), prev, width) : null;
       if (!cols) asIs();
       else {
         out.push(cells.flatMap((c, k) => (cols[k] === undefined ? [] : [outOf(c, cols[k]!, true)])));
