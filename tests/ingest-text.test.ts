@@ -193,7 +193,7 @@ describe("ingestText: generic tables and paragraphs", () => {
     ]);
   });
 
-  it("pipe cells one per line: a lone | starts a row, a run of pipes after a cell is empty cells ending it", () => {
+  it("pipe cells one per line: a lone | starts a row, a run of pipes after a cell pads and ends it", () => {
     const text = [
       "页面标题",
       "|",
@@ -235,7 +235,7 @@ describe("ingestText: generic tables and paragraphs", () => {
       ["申报单位", "区林业局", "项目名称", "绿化项目"],
       ["一级指标", "二级指标", "三级指标", "指标值"],
       ["产出指标", "数量指标", "植树", "500"],
-      ["", "", "", "", ""], // a printed blank row: two lone pipes, then an empty cell and two more
+      ["", "", ""], // a printed blank row: two lone pipes, then an empty cell and the row's padding
       ["时效指标"],
     ]);
     expect(t!.rows[4]![2]!.line).toBe(20);

@@ -286,6 +286,17 @@ describe("the six real pasted files", () => {
     });
   }
 
+  it("t03: the printed blank row under 质量指标 keeps its four empty cells, under 三级指标 … 指标值", async () => {
+    const path = join(PASTED, "t03-cq-rongchang-lvhua-mubiao-2022.txt");
+    if (!existsSync(path)) return;
+    const blocks = rebuildBlocks((await ingest(new Uint8Array(readFileSync(path)), path)).blocks);
+    const f = findRow(blocks, "树木成活率");
+    const head = f.table.rows.find((r) => r.some((c) => c.text === "三级指标"))!;
+    const blank = f.table.rows[f.row + 1]!;
+    expect(blank.map((c) => c.text)).toEqual(["", "", "", ""]);
+    expect(blank.map((c) => head.find((h) => h.col === c.col)?.text)).toEqual(["三级指标", "计量单位", "指标性质", "指标值"]);
+  });
+
   it("page chrome is left as paragraphs: the lists of project names above t03's and t07's tables", async () => {
     for (const f of ["t03-cq-rongchang-lvhua-mubiao-2022.txt", "t07-jx-fuliang-linyeju-zhengti-mubiao.txt"]) {
       const path = join(PASTED, f);

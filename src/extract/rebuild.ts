@@ -518,7 +518,10 @@ function rebuildRowsTable(t: TableBlock): TableBlock {
     const asIs = (by = 0) => out.push(cells.map((c) => outOf(c, c.col + by, false)));
     const first = texts.find((x) => norm(x) !== "");
     if (first === undefined) {
-      asIs();
+      // a printed blank row under a header: its cells are the last ones, the merged level cells dropped
+      const p = tpl && cells.length < tpl.cols.length ? place(cells.map((c) => classify(c.text)), tpl.cols, { join: false, multiRow: false }) : null;
+      if (p) out.push(cells.map((c, k) => outOf(c, p[k]!.col, true)));
+      else asIs();
       continue;
     }
     const h = headerOf(texts);

@@ -408,7 +408,7 @@ function readPipeRows(lines: string[], start: number, end: number): RawRow[] {
 // ---------------------------------------------------------------------------------------------------
 // Pipe cells one per line (a web page whose table cells each end in " |"): a lone "|" line starts a row,
 // each following "text |" line is one cell, and a run of further pipes after a cell ("85 | ||",
-// "| |||") is that many empty cells and ends the row. Inside a row a lone "|" is an empty cell, unless
+// "| |||") pads the row with empty cells and ends it. Inside a row a lone "|" is an empty cell, unless
 // the next line holds text: then it starts the next row (rows need not end in a pipe run).
 
 const LONE_PIPE_RE = /^\s*\|\s*$/;
@@ -456,11 +456,9 @@ function readPipeCells(lines: string[], start: number, end: number): RawRow[] {
     const m = PIPE_CELL_RE.exec(l)!;
     row ??= [];
     row.push({ paragraphs: cellParagraphs(m[1]!.trim()), line: i + 1 });
-    const more = (m[2]!.match(/\|/g) ?? []).length;
-    if (more > 0) {
-      for (let k = 0; k < more; k++) row.push(emptyCell(i + 1));
-      close();
-    }
+    // further pipes after the cell pad the row to the table's width and end it: they are not cells
+    // of this row (a blank row keeps only its own empty cells)
+    if (/\|/.test(m[2]!)) close();
   }
   close();
   return rows;
