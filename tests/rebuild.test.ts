@@ -3,6 +3,7 @@
 // files of ../shared/fixtures/real/pasted (against what a reader of each file sees, as written in
 // evals/data/real/t*.json), and on small texts written here for each shape.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ingestText } from "../src/ingest/text.ts";
@@ -447,5 +448,36 @@ describe("other readers' tables pass unchanged", () => {
     const prose: ParagraphBlock = { kind: "paragraph", index: 0, text: "一、项目基本情况：本项目年初预算数100万元，全年执行数98万元，执行率98%。" };
     const blocks: Block[] = [prose, grid];
     expect(rebuildBlocks(blocks)).toEqual(blocks);
+  });
+});
+
+describe("robustness", () => {
+  const piece = fc.constantFrom(
+    "\n", " ", "  ", "\t", " | ", "|\n", "| ||", "项目名称", "主管部门", "项目资金", "（万元）", "年初预算数", "全年预算数", "全年执行数", "预算数(A)",
+    "执行数(B)", "执行率", "(B/A", "得分", "(20分*执行率)", "分值", "权重", "年度资金总额", "其中:财政拨款", "年度总体目标", "预期目标", "实际完成情况",
+    "绩效指标", "一级", "指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "产出指标", "数量指标", "成本", "总分",
+    "≥", "=", "万元", "%", "人次", "5", "10", "100", "1000", "100%", "90%", ".32", "0.5", "—", "/", "不适用", "完成", "不超过预算", "项目支出绩效自评表",
+  );
+  it("never throws and always yields well-formed tables with unplaced text in Chinese", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), (parts) => {
+        let blocks: Block[];
+        try {
+          blocks = ingestText(parts.join(""), "f.txt").blocks;
+        } catch {
+          return; // EMPTY_FILE
+        }
+        const out = rebuildBlocks(blocks);
+        let p = 0;
+        for (const b of out) {
+          if (b.kind === "paragraph") expect(b.index).toBe(p++);
+          else {
+            expectWellFormed(b);
+            for (const u of b.unplaced ?? []) expect(u.reason).toMatch(/[\u4e00-\u9fff]/);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
