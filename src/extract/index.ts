@@ -13,6 +13,7 @@ import { recognizeDept } from "./dept.ts";
 import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchIndicatorHeader } from "./indicatorTable.ts";
 import { headerFieldOf, inlineField, titleKindOf, type FormKind } from "./vocabulary.ts";
+import { rebuildBlocks } from "./rebuild.ts";
 
 interface Title {
   kind: FormKind;
@@ -57,7 +58,8 @@ function startsWithName(r: RRow): boolean {
   return headerFieldOf(first.text) === "name" || inlineField(first.text)?.field === "name";
 }
 
-export function recognize(blocks: Block[], file: string): PerfDoc[] {
+export function recognize(input: Block[], file: string): PerfDoc[] {
+  const blocks = rebuildBlocks(input);
   const segments: Segment[] = [];
   let paras: ParagraphBlock[] = [];
   let current: Segment | null = null;

@@ -46,6 +46,8 @@ export const FormsVocabularySchema = z.object({
   }),
   placeholders: labels,
   operators: labels,
+  /** Measurement units printed after target values (度量单位 / 计量单位 cells, "1000万元"). */
+  units: labels,
   frames: z.array(
     z.object({
       id: z.string(),
@@ -193,4 +195,23 @@ export function formWordsIn(text: string): { count: number; title: FormKind | nu
     if (title) break;
   }
   return { count: found.size, title };
+}
+
+const UNITS = [...VOCABULARY.units].map((u) => toHalfWidth(u)).sort((a, b) => b.length - a.length);
+const UNIT_SET = new Set(UNITS);
+
+/** A cell that is only a measurement unit (万元, 人次, %). */
+export function isUnitWord(text: string): boolean {
+  return UNIT_SET.has(squash(toHalfWidth(text)));
+}
+
+/** The longest unit the text ends with ("6.47亿元" → 亿元), or null. */
+export function unitSuffix(text: string): string | null {
+  const t = squash(toHalfWidth(text));
+  return UNITS.find((u) => t.endsWith(u)) ?? null;
+}
+
+/** The longest unit the text starts with at `at` ("万亩2810810" → 万亩), or null. */
+export function unitAt(text: string, at: number): string | null {
+  return UNITS.find((u) => text.startsWith(u, at)) ?? null;
 }

@@ -1,4 +1,7 @@
-// Plain text → blocks. Three table shapes are understood:
+// Plain text → blocks: decoding, then paragraphs and tables. The reader knows text shapes, not forms:
+// which cell belongs under which header column is decided by the recognizer's rebuild stage
+// (src/extract/rebuild.ts), which also rebuilds forms that arrive as plain paragraphs (one cell per
+// line, cells separated by spaces, run-together OCR text). Table shapes read here:
 //
 //  1. Word's plain-text export (the seed .txt files): every table cell starts on a line that begins
 //     with a TAB; a cell continues over the following lines that do not begin with a TAB (its further
@@ -6,14 +9,11 @@
 //     the trailing empty paragraph of a cell, so row boundaries are decided from the number of cells per
 //     row ("cells" mode below).
 //  2. Text pasted from a web page / spreadsheet / markdown: one row per line, cells separated by TABs
-//     ("rows" mode) or by `|` (markdown-ish, with or without outer pipes and `---` separator rows).
-//  3. Text copied from a PDF viewer: one cell per line and no separators at all. This is only rebuilt
-//     for the standard 项目支出绩效自评表, from its header words and the shape of the values.
+//     ("rows" mode) or by `|` (with or without outer pipes and `---` separator rows).
+//  3. Web pages whose cells each end in " |", one cell per line, with a lone "|" line starting a row.
 //
-// The text carries no merge information. For the standard self-evaluation form (项目名称 / 主管部门 /
-// 项目资金 / 年度总体目标 / 绩效指标 / 总分) the known 10-column layout is applied, with its colspans and
-// the vertical merges of the label columns; any other table gets span-1 cells, one per text cell, with
-// empty cells where the text had empty slots.
+// The text carries no merge information, so every table is emitted with `layout: "rows"`: each row's
+// cells in reading order, col = position, span 1.
 import {
   IngestError,
   type Block,
@@ -122,12 +122,6 @@ function isSingleCellTabLine(s: string): boolean {
   return t === "" || (t.startsWith(TAB) && !t.slice(1).includes(TAB));
 }
 
-const NUM_RE = /^[+-]?\d[\d,]*(?:\.\d+)?%?$/;
-const PLAIN_NUM_RE = /^\d+(?:\.\d+)?$/;
-const PERCENT_RE = /^\d+(?:\.\d+)?[%％]$/;
-const DASH_RE = /^[—–\-－/／]+$|^—+$/;
-const isNumeric = (s: string) => NUM_RE.test(norm(s));
-
 /** Cells of pasted HTML-ish text: `<p>` / `<br>` split paragraphs, checkboxes become □ / ☑. */
 function cellParagraphs(raw: string): string[] {
   if (!/<\s*(p|br|input|\/p)\b/i.test(raw) && !/&(nbsp|amp|lt|gt|quot|#\d+);/.test(raw)) return [raw];
@@ -159,8 +153,8 @@ class Out {
   cellAsParagraphs(c: RawCell): void {
     c.paragraphs.forEach((p, k) => this.para(p, c.line + k));
   }
-  table(rows: TableCell[][], nCols: number): void {
-    const b: TableBlock = { kind: "table", index: this.t++, nCols, rows };
+  table(rows: TableCell[][], nCols: number, layout: TableBlock["layout"]): void {
+    const b: TableBlock = { kind: "table", index: this.t++, nCols, rows, layout };
     this.blocks.push(b);
   }
 }
@@ -188,6 +182,14 @@ export function ingestText(text: string, file: string): IngestResult {
       i = rowsMode ? readTabRows(lines, i, out) : readTabCells(lines, i, out);
       continue;
     }
+    if (i >= noPipeUntil && LONE_PIPE_RE.test(line)) {
+      const cellsEnd = pipeCellRunEnd(lines, i);
+      if (cellsEnd > i) {
+        emitRowTable(readPipeCells(lines, i, cellsEnd), out);
+        i = cellsEnd;
+        continue;
+      }
+    }
     if (i >= noPipeUntil) {
       const pipeEnd = pipeTableEnd(lines, i);
       if (pipeEnd > i) {
@@ -196,14 +198,6 @@ export function ingestText(text: string, file: string): IngestResult {
         continue;
       }
       noPipeUntil = pipeRunEnd(lines, i) - 1;
-    }
-    if (isOnePerLineStart(lines, i)) {
-      const parsed = parseOnePerLine(lines, i);
-      if (parsed) {
-        emitRowTable(parsed.rows, out, true);
-        i = parsed.end;
-        continue;
-      }
     }
     out.para(line, i + 1);
     i++;
@@ -412,482 +406,95 @@ function readPipeRows(lines: string[], start: number, end: number): RawRow[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Pipe cells one per line (a web page whose table cells each end in " |"): a lone "|" line starts a row,
+// each following "text |" line is one cell, and a run of further pipes after a cell ("85 | ||",
+// "| |||") pads the row with empty cells and ends it. Inside a row a lone "|" is an empty cell, unless
+// the next line holds text: then it starts the next row (rows need not end in a pipe run).
+
+const LONE_PIPE_RE = /^\s*\|\s*$/;
+/** "text |", "text | ||", "| |||": one cell (text may be empty) then a run of pipes. */
+const PIPE_CELL_RE = /^(?!\s*\|\s*$)([^|]*?)\s*\|((?:\s*\|)*)\s*$/;
+
+function isPipeCellLine(s: string): boolean {
+  return PIPE_CELL_RE.test(s);
+}
+
+/** End (exclusive) of a run of lines in the one-cell-per-line pipe shape starting at `i`, or `i`. */
+function pipeCellRunEnd(lines: string[], i: number): number {
+  let j = i;
+  let lone = 0;
+  let cells = 0;
+  while (j < lines.length && !isBlank(lines[j]!)) {
+    const l = lines[j]!;
+    if (LONE_PIPE_RE.test(l)) lone++;
+    else if (isPipeCellLine(l) && !l.trim().startsWith("|")) cells++;
+    else if (!isPipeCellLine(l)) break;
+    j++;
+  }
+  // Two row starts and two text cells at least: a one-row "a |" line is a markdown-ish row instead.
+  return lone >= 2 && cells >= 2 ? j : i;
+}
+
+function readPipeCells(lines: string[], start: number, end: number): RawRow[] {
+  const rows: RawRow[] = [];
+  let row: RawRow | null = null;
+  const close = () => {
+    if (row) rows.push(row);
+    row = null;
+  };
+  for (let i = start; i < end; i++) {
+    const l = lines[i]!;
+    if (LONE_PIPE_RE.test(l)) {
+      const next = lines[i + 1];
+      const nextHasText = i + 1 < end && next !== undefined && !LONE_PIPE_RE.test(next) && (PIPE_CELL_RE.exec(next)?.[1] ?? "").trim() !== "";
+      if (row === null || nextHasText) {
+        close();
+        row = [];
+      } else row.push(emptyCell(i + 1));
+      continue;
+    }
+    const m = PIPE_CELL_RE.exec(l)!;
+    row ??= [];
+    row.push({ paragraphs: cellParagraphs(m[1]!.trim()), line: i + 1 });
+    // further pipes after the cell pad the row to the table's width and end it: they are not cells
+    // of this row (a blank row keeps only its own empty cells)
+    if (/\|/.test(m[2]!)) close();
+  }
+  close();
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Rows → TableBlock
 
-/** `cellsMode`: rows come from Word's cell-per-line export (empty slots are present as empty cells,
- * so no realignment); otherwise rows may be ragged or shifted and are realigned on numeric columns. */
+/**
+ * Rows as read, one cell per text cell in reading order (col = position, span 1): text carries no merge
+ * information, so the table is `layout: "rows"` and the recognizer's rebuild stage (src/extract/rebuild.ts)
+ * places the cells under the form's header rows. Trailing empty cells are dropped: pasted web text
+ * pads rows at their end with the empty cells of merged or blank slots, wherever those were. Word's
+ * cell export (`cellsMode`) is the exception: it writes every origin cell of a row in place, so its
+ * trailing empty cells are real and kept (a row then has as many cells as the header row above it).
+ */
 function emitRowTable(rows: RawRow[], out: Out, cellsMode = false): void {
-  rows = rows.filter((r) => r.length > 0);
-  if (!rows.length) return;
-  const tpl = layoutSelfEvalForm(rows);
-  if (tpl) {
-    out.table(tpl.rows, tpl.nCols);
+  const kept = rows.map((r) => {
+    // a row without any text keeps its cells: a printed blank row, not padding
+    if (cellsMode || r.every((c) => isEmptyCell(c))) return r;
+    let n = r.length;
+    while (n > 0 && isEmptyCell(r[n - 1])) n--;
+    return r.slice(0, n);
+  });
+  if (!kept.some((r) => r.length > 0)) {
+    for (const r of rows) for (const c of r) out.cellAsParagraphs(c);
     return;
   }
-  const aligned = cellsMode ? rows : realignRows(rows);
-  const nCols = Math.max(...aligned.map((r) => r.length));
-  const cells = aligned.map((r, ri) => {
-    const row = r.map((c, ci) => toCell(c, ri, ci, 1, 1));
-    const line = r[r.length - 1]!.line;
-    for (let c = r.length; c < nCols; c++) row.push(toCell(emptyCell(line), ri, c, 1, 1));
-    return row;
-  });
-  out.table(cells, nCols);
+  const nCols = Math.max(1, ...kept.map((r) => r.length));
+  out.table(
+    kept.map((r, ri) => r.map((c, ci) => toCell(c, ri, ci))),
+    nCols,
+    "rows",
+  );
 }
 
-function toCell(c: RawCell, row: number, col: number, rowSpan: number, colSpan: number): TableCell {
-  return { text: cellText(c), paragraphs: [...c.paragraphs], row, col, rowSpan, colSpan, line: c.line };
-}
-
-type CellType = "E" | "N" | "T";
-const typeOf = (c: RawCell | undefined): CellType => (isEmptyCell(c) ? "E" : isNumeric(cellText(c!)) ? "N" : "T");
-
-/** Ragged or shifted rows (a row pasted with its cells starting in the wrong column, or missing a
- * leading empty cell) are shifted so that their numbers fall under the numbers of the row above. */
-function realignRows(rows: RawRow[]): RawRow[] {
-  const width = Math.max(...rows.map((r) => r.length));
-  const out: RawRow[] = [];
-  for (const row of rows) {
-    const ref = out[out.length - 1];
-    let best = row;
-    if (ref && ref.some((c) => typeOf(c) === "N") && row.some((c) => typeOf(c) === "N")) {
-      const score = (r: RawRow) => {
-        let s = 0;
-        r.forEach((c, k) => {
-          const t = typeOf(c);
-          const rt = typeOf(ref[k]);
-          if (t === "E" || rt === "E") return;
-          if (t === rt) s += t === "N" ? 1 : 0.25;
-          else s -= 1;
-        });
-        return s;
-      };
-      // a candidate must beat the row as it is by a whole matched number; among equals the first
-      // found wins: fewest inserted cells, then the latest insertion point
-      let bestScore = score(row) + 0.5;
-      let lastNonEmpty = -1;
-      row.forEach((c, k) => {
-        if (!isEmptyCell(c)) lastNonEmpty = k;
-      });
-      const trailing = row.length - 1 - lastNonEmpty;
-      const line = row[0]!.line;
-      for (let m = 1; m <= width - row.length + trailing; m++) {
-        for (let p = lastNonEmpty; p >= 0; p--) {
-          const cand = [...row.slice(0, p), ...Array.from({ length: m }, () => emptyCell(line)), ...row.slice(p)];
-          while (cand.length > width && isEmptyCell(cand[cand.length - 1])) cand.pop();
-          if (cand.length > width) continue;
-          const s = score(cand);
-          if (s > bestScore) {
-            best = cand;
-            bestScore = s;
-          }
-        }
-      }
-    }
-    out.push(best);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The standard 项目支出绩效自评表 layout (10-column grid)
-
-type Kind = "name" | "dept" | "fundsHead" | "funds" | "goalHead" | "goal" | "indHead" | "ind" | "total" | "other";
-interface Slot {
-  col: number;
-  span: number;
-}
-const S = (col: number, span = 1): Slot => ({ col, span });
-const FORM_COLS = 10;
-const SLOTS: Record<Exclude<Kind, "other">, { slots: Slot[]; align: "left" | "right" }> = {
-  name: { slots: [S(0), S(1, 9)], align: "left" },
-  dept: { slots: [S(0), S(1, 4), S(5), S(6, 4)], align: "left" },
-  fundsHead: { slots: [S(0), S(1, 2), S(3), S(4), S(5), S(6), S(7, 2), S(9)], align: "right" },
-  funds: { slots: [S(0), S(1, 2), S(3), S(4), S(5), S(6), S(7, 2), S(9)], align: "right" },
-  goalHead: { slots: [S(0), S(1, 5), S(6, 4)], align: "right" },
-  goal: { slots: [S(0), S(1, 5), S(6, 4)], align: "right" },
-  indHead: { slots: [S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7, 2), S(9)], align: "right" },
-  ind: { slots: [S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7, 2), S(9)], align: "right" },
-  total: { slots: [S(0, 6), S(6), S(7, 2), S(9)], align: "left" },
-};
-
-const TOTAL_WORDS = new Set(["总分", "合计", "总计"]);
-
-function classifyFormRows(rows: RawRow[]): Kind[] | null {
-  const keys = rows.map((r) => r.map((c) => norm(cellText(c))));
-  const flat = keys.flat();
-  const hasName = keys.some((k) => k.find((x) => x !== "") === "项目名称");
-  const hasBody = flat.includes("年初预算数") || flat.includes("全年预算数") || flat.includes("一级指标");
-  if (!hasName || !hasBody) return null;
-  let state: "top" | "funds" | "goal" | "ind" | "after" = "top";
-  return keys.map((k): Kind => {
-    const first = k.find((x) => x !== "") ?? "";
-    if (k.includes("年初预算数") || k.includes("全年预算数") || k.includes("全年执行数")) {
-      state = "funds";
-      return "fundsHead";
-    }
-    if (first === "年度总体目标" || (k.includes("预期目标") && k.includes("实际完成情况"))) {
-      state = "goal";
-      return "goalHead";
-    }
-    if (k.includes("一级指标") && k.includes("二级指标")) {
-      state = "ind";
-      return "indHead";
-    }
-    if (TOTAL_WORDS.has(first)) {
-      state = "after";
-      return "total";
-    }
-    if (state === "top") {
-      if (first === "项目名称") return "name";
-      if (k.includes("主管部门")) return "dept";
-      return "other";
-    }
-    if (state === "funds") return "funds";
-    if (state === "goal") return "goal";
-    if (state === "ind") return "ind";
-    return "other";
-  });
-}
-
-interface Placed {
-  raw: RawCell;
-  row: number;
-  col: number;
-  rowSpan: number;
-  colSpan: number;
-}
-
-function layoutSelfEvalForm(rows: RawRow[]): { rows: TableCell[][]; nCols: number } | null {
-  const kinds = classifyFormRows(rows);
-  if (!kinds) return null;
-  let nCols = FORM_COLS;
-  const grid: Placed[][] = rows.map((r, ri) => {
-    const kind = kinds[ri]!;
-    const spec = kind === "other" ? undefined : SLOTS[kind];
-    let slots: Slot[];
-    if (spec && r.length !== FORM_COLS && r.length <= spec.slots.length) {
-      slots = spec.align === "left" ? spec.slots.slice(0, r.length) : spec.slots.slice(spec.slots.length - r.length);
-    } else {
-      slots = r.map((_, k) => S(k));
-      nCols = Math.max(nCols, r.length);
-    }
-    return r.map((c, k) => ({ raw: c, row: ri, col: slots[k]!.col, rowSpan: 1, colSpan: slots[k]!.span }));
-  });
-
-  const at = (r: number, col: number) => grid[r]!.find((p) => p.col === col);
-  const covers = (r: number, col: number) => grid[r]!.some((p) => p.col <= col && col < p.col + p.colSpan);
-  /** Merge row r's slot `col` into `anchor` when it is empty (or absent); false when it holds text. */
-  const absorb = (anchor: Placed, r: number, col: number): boolean => {
-    if (anchor.row + anchor.rowSpan !== r) return false;
-    const c = at(r, col);
-    if (c) {
-      if (!isEmptyCell(c.raw) || c.colSpan !== anchor.colSpan) return false;
-      grid[r] = grid[r]!.filter((p) => p !== c);
-    } else if (covers(r, col)) return false;
-    anchor.rowSpan++;
-    return true;
-  };
-
-  // vertical labels: 项目资金 over its rows, 年度总体目标 over the goal rows, 绩效指标 over the indicators,
-  // and inside the indicator block 一级 / 二级 labels over the rows that leave them empty
-  for (const [head, body] of [
-    ["fundsHead", "funds"],
-    ["goalHead", "goal"],
-    ["indHead", "ind"],
-  ] as const) {
-    for (let r = 0; r < rows.length; r++) {
-      if (kinds[r] !== head) continue;
-      const anchor = at(r, 0);
-      if (!anchor || anchor.colSpan !== 1) continue;
-      for (let q = r + 1; q < rows.length && kinds[q] === body; q++) if (!absorb(anchor, q, 0)) break;
-    }
-  }
-  let l1: Placed | undefined;
-  let l2: Placed | undefined;
-  for (let r = 0; r < rows.length; r++) {
-    if (kinds[r] !== "ind") {
-      l1 = l2 = undefined;
-      continue;
-    }
-    const c1 = at(r, 1);
-    if (c1 && !isEmptyCell(c1.raw)) {
-      l1 = c1;
-      const c2 = at(r, 2);
-      l2 = c2 && !isEmptyCell(c2.raw) ? c2 : undefined;
-      continue;
-    }
-    if (!l1 || !absorb(l1, r, 1)) {
-      l1 = l2 = undefined;
-      continue;
-    }
-    const c2 = at(r, 2);
-    if (c2 && !isEmptyCell(c2.raw)) l2 = c2;
-    else if (!l2 || !absorb(l2, r, 2)) l2 = undefined;
-  }
-
-  // every slot that nothing covers gets an empty cell
-  const covered: boolean[][] = rows.map(() => new Array<boolean>(nCols).fill(false));
-  for (const row of grid)
-    for (const p of row)
-      for (let r = p.row; r < Math.min(rows.length, p.row + p.rowSpan); r++)
-        for (let c = p.col; c < Math.min(nCols, p.col + p.colSpan); c++) covered[r]![c] = true;
-  grid.forEach((row, r) => {
-    const line = rows[r]![0]!.line;
-    for (let c = 0; c < nCols; c++) if (!covered[r]![c]) row.push({ raw: emptyCell(line), row: r, col: c, rowSpan: 1, colSpan: 1 });
-    row.sort((x, y) => x.col - y.col);
-  });
-  return { rows: grid.map((row) => row.map((p) => toCell(p.raw, p.row, p.col, p.rowSpan, p.colSpan))), nCols };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// One cell per line (PDF viewer copy) of the self-evaluation form
-
-const NAME_WORDS = ["项目名称"];
-const FUNDS_HEAD = new Set(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]);
-const FUNDS_LABEL_RE = /^(年度资金总额|其中[:：]?当年财政拨款|当年财政拨款|财政拨款|上年结转资金|上年结转|其他资金)$/;
-const IND_HEAD = new Set([
-  "一级指标",
-  "二级指标",
-  "三级指标",
-  "年度指标值",
-  "指标值",
-  "实际完成值",
-  "完成值",
-  "分值",
-  "得分",
-  "偏差原因分析及改进措施",
-  "偏差原因",
-]);
-const LEVEL1 = new Set(["产出指标", "效益指标", "满意度指标", "满意度"]);
-const LEVEL2 = new Set([
-  "数量指标",
-  "质量指标",
-  "时效指标",
-  "成本指标",
-  "经济效益指标",
-  "社会效益指标",
-  "生态效益指标",
-  "环境效益指标",
-  "可持续影响指标",
-  "服务对象满意度指标",
-  "满意度指标(服务对象)",
-]);
-const VOCAB = new Set<string>([
-  ...NAME_WORDS,
-  "主管部门",
-  "实施单位",
-  "项目资金（万元）",
-  "项目资金(万元)",
-  "项目资金",
-  ...FUNDS_HEAD,
-  "年度资金总额",
-  "其中：当年财政拨款",
-  "其中:当年财政拨款",
-  "当年财政拨款",
-  "上年结转资金",
-  "其他资金",
-  "年度总体目标",
-  "预期目标",
-  "实际完成情况",
-  "绩效指标",
-  ...IND_HEAD,
-  ...LEVEL1,
-  ...LEVEL2,
-  ...TOTAL_WORDS,
-]);
-const isVocab = (k: string) => VOCAB.has(k) || FUNDS_LABEL_RE.test(k);
-
-function isOnePerLineStart(lines: string[], i: number): boolean {
-  if (!NAME_WORDS.includes(norm(lines[i]!))) return false;
-  const seen = new Set<string>();
-  for (let j = i + 1, n = 0; j < lines.length && n < 120; j++) {
-    const l = lines[j]!;
-    if (isBlank(l)) continue;
-    n++;
-    if (hasTab(l) || hasPipe(l)) return false;
-    const k = norm(l);
-    if (["主管部门", "年初预算数", "全年预算数", "年度总体目标", "一级指标", "二级指标"].includes(k)) seen.add(k);
-  }
-  return seen.size >= 3;
-}
-
-interface Tok {
-  cell: RawCell;
-  key: string;
-  /** line index after the token */
-  next: number;
-}
-
-class Cursor {
-  constructor(
-    private lines: string[],
-    public pos: number,
-  ) {}
-  peek(): Tok | null {
-    let i = this.pos;
-    while (i < this.lines.length && isBlank(this.lines[i]!)) i++;
-    if (i >= this.lines.length) return null;
-    // a header word wrapped over up to 4 consecutive short lines (年度/指标值, 绩/效/指/标, 项目资金/（万元）)
-    for (let len = 4; len >= 2; len--) {
-      const part = this.lines.slice(i, i + len);
-      if (part.length < len || part.some((l) => isBlank(l) || norm(l).length > 10)) continue;
-      const key = norm(part.join(""));
-      if (VOCAB.has(key)) return { cell: { paragraphs: part, line: i + 1 }, key, next: i + len };
-    }
-    const l = this.lines[i]!;
-    return { cell: { paragraphs: [l], line: i + 1 }, key: norm(l), next: i + 1 };
-  }
-  take(): Tok {
-    const t = this.peek()!;
-    this.pos = t.next;
-    return t;
-  }
-  /** Take the next token when it is not a header word. */
-  value(): RawCell | null {
-    const t = this.peek();
-    if (!t || isVocab(t.key)) return null;
-    this.pos = t.next;
-    return t.cell;
-  }
-  /** All following non-header lines as one cell (a value wrapped over several lines). */
-  text(): RawCell | null {
-    const first = this.value();
-    if (!first) return null;
-    for (let v = this.value(); v; v = this.value()) first.paragraphs.push(...v.paragraphs);
-    return first;
-  }
-}
-
-function parseOnePerLine(lines: string[], start: number): { rows: RawRow[]; end: number } | null {
-  const cur = new Cursor(lines, start);
-  const rows: RawRow[] = [];
-  const is = (pred: (k: string) => boolean) => {
-    const t = cur.peek();
-    return !!t && pred(t.key);
-  };
-
-  // 项目名称 | value
-  const name = cur.take();
-  rows.push([name.cell, cur.text() ?? emptyCell(name.cell.line)]);
-  // 主管部门 | value | 实施单位 | value
-  if (is((k) => k === "主管部门")) {
-    const d = cur.take();
-    const row: RawRow = [d.cell, cur.text() ?? emptyCell(d.cell.line)];
-    if (is((k) => k === "实施单位")) {
-      const u = cur.take();
-      row.push(u.cell, cur.text() ?? emptyCell(u.cell.line));
-    }
-    rows.push(row);
-  }
-  // funds block
-  let fundsLabel: RawCell | null = null;
-  if (is((k) => k.startsWith("项目资金"))) fundsLabel = cur.take().cell;
-  const fundsHead: Tok[] = [];
-  while (is((k) => FUNDS_HEAD.has(k))) fundsHead.push(cur.take());
-  if (fundsHead.length) {
-    const line = fundsLabel?.line ?? fundsHead[0]!.cell.line;
-    rows.push([fundsLabel ?? emptyCell(line), emptyCell(line), ...fundsHead.map((t) => t.cell)]);
-    while (is((k) => FUNDS_LABEL_RE.test(k))) {
-      const label = cur.take().cell;
-      const vals: RawCell[] = [];
-      for (let v = cur.value(); v; v = cur.value()) vals.push(v);
-      rows.push([label, ...assignFunds(vals, fundsHead.map((t) => t.key), label.line)]);
-    }
-  } else if (fundsLabel) return null;
-  // 年度总体目标 | 预期目标 | 实际完成情况, then the two texts
-  if (is((k) => k === "年度总体目标")) {
-    const head: RawRow = [cur.take().cell];
-    while (is((k) => k === "预期目标" || k === "实际完成情况")) head.push(cur.take().cell);
-    rows.push(head);
-    const vals: RawCell[] = [];
-    for (let v = cur.value(); v; v = cur.value()) vals.push(v);
-    if (vals.length) {
-      const actual = vals.length >= 2 ? vals.pop()! : emptyCell(vals[0]!.line);
-      const expected: RawCell = { paragraphs: vals.flatMap((v) => v.paragraphs), line: vals[0]!.line };
-      rows.push([expected, actual]);
-    }
-  }
-  // indicator header and rows
-  let label: RawCell | null = null;
-  if (is((k) => k === "绩效指标")) label = cur.take().cell;
-  const indHead: RawCell[] = [];
-  while (is((k) => IND_HEAD.has(k))) indHead.push(cur.take().cell);
-  if (indHead.length) {
-    rows.push([label ?? emptyCell(indHead[0]!.line), ...indHead]);
-    for (;;) {
-      const l1 = is((k) => LEVEL1.has(k)) ? cur.take().cell : null;
-      const l2 = is((k) => LEVEL2.has(k)) ? cur.take().cell : null;
-      if (!l1 && !l2) break;
-      const vals: RawCell[] = [];
-      for (let v = cur.value(); v && vals.length < 8; v = cur.value()) vals.push(v);
-      const line = (l2 ?? l1)!.line;
-      rows.push([...(l1 ? [l1] : []), l2 ?? emptyCell(line), ...assignIndicator(vals, line)]);
-    }
-  }
-  // 总分 | 分值 | 得分 | (偏差)
-  if (is((k) => TOTAL_WORDS.has(k))) {
-    const t = cur.take().cell;
-    const row: RawRow = [t];
-    while (row.length < 3 && is((k) => NUM_RE.test(k))) row.push(cur.take().cell);
-    while (row.length < 4) row.push(emptyCell(t.line));
-    rows.push(row);
-  }
-  if (rows.length < 3) return null;
-  return { rows, end: cur.pos };
-}
-
-/** Funds values in reading order (empty cells vanish in a PDF copy) → one cell per header column,
- * choosing the order-preserving assignment that best fits the column kinds. */
-function assignFunds(vals: RawCell[], heads: string[], line: number): RawCell[] {
-  const n = vals.length;
-  const m = heads.length;
-  if (n >= m) return [...vals.slice(0, m - 1), ...(n > m ? [{ paragraphs: vals.slice(m - 1).flatMap((v) => v.paragraphs), line: vals[m - 1]!.line }] : vals.slice(m - 1))];
-  const kind = (h: string) => (h === "执行率" ? "rate" : h === "分值" || h === "得分" ? "score" : "amount");
-  const fit = (v: RawCell, h: string): number => {
-    const s = norm(cellText(v));
-    const k = kind(h);
-    if (PERCENT_RE.test(s)) return k === "rate" ? 2 : -2;
-    if (DASH_RE.test(s)) return k === "score" ? 1 : 0;
-    if (NUM_RE.test(s)) return k === "score" ? 1.5 : k === "amount" ? 1 : 0;
-    return 0;
-  };
-  // best[i][j]: first i values placed within the first j columns
-  const NEG = -1e9;
-  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(NEG));
-  for (let j = 0; j <= m; j++) best[0]![j] = 0;
-  for (let i = 1; i <= n; i++)
-    for (let j = i; j <= m; j++)
-      best[i]![j] = Math.max(best[i]![j - 1]!, best[i - 1]![j - 1]! + fit(vals[i - 1]!, heads[j - 1]!));
-  const outCells: RawCell[] = heads.map(() => emptyCell(line));
-  for (let i = n, j = m; i > 0; j--) {
-    if (best[i]![j] === best[i - 1]![j - 1]! + fit(vals[i - 1]!, heads[j - 1]!)) {
-      outCells[j - 1] = vals[i - 1]!;
-      i--;
-    }
-  }
-  return outCells;
-}
-
-/** Indicator values → [三级指标, 指标值, 完成值, 分值, 得分, 偏差原因]. The two scores are the last pair of
- * plain numbers with at most one value (the reason) after them. */
-function assignIndicator(vals: RawCell[], line: number): RawCell[] {
-  const E = () => emptyCell(line);
-  if (vals.length === 6) return vals;
-  const plain = (v: RawCell | undefined) => !!v && PLAIN_NUM_RE.test(norm(cellText(v)));
-  for (let i = vals.length - 2; i >= 1; i--) {
-    if (vals.length - (i + 2) > 1) break;
-    if (plain(vals[i]) && plain(vals[i + 1])) {
-      const texts = vals.slice(0, i);
-      let three: RawCell[];
-      if (texts.length >= 3) {
-        const head = texts.slice(0, texts.length - 2);
-        three = [{ paragraphs: head.flatMap((v) => v.paragraphs), line: head[0]!.line }, texts[texts.length - 2]!, texts[texts.length - 1]!];
-      } else three = [...texts, ...Array.from({ length: 3 - texts.length }, E)];
-      return [...three, vals[i]!, vals[i + 1]!, vals[i + 2] ?? E()];
-    }
-  }
-  const outCells = vals.slice(0, 6);
-  while (outCells.length < 6) outCells.push(E());
-  return outCells;
+function toCell(c: RawCell, row: number, col: number): TableCell {
+  return { text: cellText(c), paragraphs: [...c.paragraphs], row, col, rowSpan: 1, colSpan: 1, line: c.line };
 }

@@ -1,0 +1,1581 @@
+// The rebuild stage, run first by the recognizer: every form-like piece of a file becomes a grid table
+// the recognizer reads by header ranges (each field owns the grid columns from its header cell to the
+// next one). The form's own header rows are the template:
+//
+//  - `layout: "rows"` tables (pasted text: cells in reading order, merged cells dropped, empty cells
+//    moved to the row end): each data row is placed under the header row above it by an
+//    order-preserving alignment of cell types (amount, rate, score, operator, unit, placeholder, level
+//    name, text) against the columns' field types.
+//  - runs of paragraphs that hold a form: one cell per line (a PDF viewer copy) or cells separated by
+//    spaces; their rows are rebuilt under the same templates.
+//  - run-together paragraphs (OCR of a Word file, no separators at all): split at the vocabulary's labels;
+//    runs of digits are split only where the numbers confirm the split, the rest is kept as unplaced text.
+//
+// Everything the stage knows about forms comes from the vocabulary (vocabulary.ts, data/forms.json).
+// Cells whose column was inferred carry `inferred: true`; grid tables from other readers pass unchanged.
+import type { Block, ParagraphBlock, TableBlock, TableCell, UnplacedText } from "../ingest/blocks.ts";
+import { squash, toHalfWidth } from "./normalize.ts";
+import {
+  VOCABULARY,
+  fundsColumnOf,
+  fundsRowOf,
+  goalColumnOf,
+  headerFieldOf,
+  indicatorColumnOf,
+  inlineField,
+  isFundsBlockLabel,
+  isGoalsBlockLabel,
+  isIndicatorBlockLabel,
+  isNarrativeLabel,
+  isPlaceholderText,
+  isTotalLabel,
+  isUnitWord,
+  labelKey,
+  level1Of,
+  level2Of,
+  operatorPrefix,
+  titleKindOf,
+  unitAt,
+  unitSuffix,
+  type FundsField,
+  type IndicatorField,
+} from "./vocabulary.ts";
+
+// ---------------------------------------------------------------------------------------------------
+// Columns and cells
+
+type Family = "funds" | "goals" | "ind";
+type Role =
+  | "label"
+  | "other"
+  | "amount"
+  | "rate"
+  | "fweight"
+  | "fscore"
+  | "freason"
+  | "goal"
+  | "level1"
+  | "level2"
+  | "level3"
+  | "operator"
+  | "target"
+  | "unit"
+  | "actual"
+  | "iweight"
+  | "iscore"
+  | "deviation"
+  | "description";
+
+interface Col {
+  role: Role;
+  /** The vocabulary field of the header cell (initial / adjusted / executed for amounts). */
+  field?: string;
+}
+
+interface Template {
+  family: Family;
+  cols: Col[];
+  /** Points of the block (预算执行情况（20分）, 得分（20分*执行率）), for the score check. */
+  points: number | null;
+}
+
+const FUNDS_ROLE: Record<FundsField, Role> = {
+  initial: "amount",
+  adjusted: "amount",
+  executed: "amount",
+  weight: "fweight",
+  rate: "rate",
+  score: "fscore",
+  reason: "freason",
+};
+const IND_ROLE: Record<IndicatorField, Role> = {
+  level1: "level1",
+  level2: "level2",
+  level3: "level3",
+  operator: "operator",
+  target: "target",
+  unit: "unit",
+  actual: "actual",
+  weight: "iweight",
+  score: "iscore",
+  deviation: "deviation",
+  description: "description",
+};
+
+const norm = (s: string) => squash(toHalfWidth(s));
+
+function columnOf(text: string, family: Family): Col | null {
+  if (norm(text).length > 30) return null;
+  if (family === "funds") {
+    const f = fundsColumnOf(text);
+    return f ? { role: FUNDS_ROLE[f], field: f } : null;
+  }
+  if (family === "goals") {
+    const f = goalColumnOf(text);
+    return f ? { role: "goal", field: f } : null;
+  }
+  const f = indicatorColumnOf(text);
+  return f ? { role: IND_ROLE[f], field: f } : null;
+}
+
+const isBlockLabel = (t: string) => isFundsBlockLabel(t) || isGoalsBlockLabel(t) || isIndicatorBlockLabel(t);
+const FAMILIES: Family[] = ["funds", "goals", "ind"];
+const MIN_COLS: Record<Family, number> = { funds: 3, goals: 2, ind: 3 };
+
+/** The header row a row of texts is (funds: ≥3 funds columns; goals: ≥2 goal columns; indicators: ≥3
+ * indicator columns), with a column per cell, or null. The family with most columns wins. */
+function headerOf(texts: string[]): { family: Family; cols: Col[] } | null {
+  let best: { family: Family; n: number; own: number } | null = null;
+  for (const family of FAMILIES) {
+    const fields = new Set<string>();
+    let own = 0;
+    for (const t of texts) {
+      const c = columnOf(t, family);
+      if (!c) continue;
+      fields.add(c.field!);
+      if (FAMILIES.every((f) => f === family || !columnOf(t, f))) own++;
+    }
+    if (fields.size < MIN_COLS[family]) continue;
+    if (!best || fields.size > best.n || (fields.size === best.n && own > best.own)) best = { family, n: fields.size, own };
+  }
+  if (!best) return null;
+  const family = best.family;
+  let seenField = false;
+  const cols = texts.map((t): Col => {
+    const c = columnOf(t, family);
+    if (c) {
+      seenField = true;
+      return c;
+    }
+    return { role: seenField ? "other" : "label" };
+  });
+  return { family, cols };
+}
+
+function pointsOf(texts: string[]): number | null {
+  for (const t of texts) {
+    const m = /[(（]\s*(\d{1,3}(?:\.\d+)?)\s*分/.exec(toHalfWidth(t));
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+/** A funds header names no row-label column when its first cell is a field: the rows' labels
+ * (年度资金总额, 其中：财政拨款) need one, so an empty label column is added in front. */
+function makeTemplate(h: { family: Family; cols: Col[] }, texts: string[]): { tpl: Template; shift: number } {
+  const shift = h.family === "funds" && h.cols[0]?.role !== "label" ? 1 : 0;
+  const cols: Col[] = shift ? [{ role: "label" }, ...h.cols] : h.cols;
+  return { tpl: { family: h.family, cols, points: pointsOf(texts) }, shift };
+}
+
+type Kind = "E" | "ELL" | "POINTS" | "PCT" | "NUM" | "OP" | "PH" | "UNIT" | "OPVAL" | "QTY" | "TEXT";
+
+interface CT {
+  text: string;
+  /** Half-width, whitespace-free. */
+  t: string;
+  kind: Kind;
+  num: number | null;
+  l1: boolean;
+  l2: boolean;
+  frow: boolean;
+  total: boolean;
+}
+
+const NUM_RE = /^[+-]?\d[\d,]*(?:\.\d+)?$/;
+const PCT_RE = /^[+-]?\d[\d,]*(?:\.\d+)?%$/;
+const QTY_RE = /^[+-]?\d[\d,]*(?:\.\d+)?(\D{1,5})$/;
+
+function classify(text: string): CT {
+  const t = norm(text);
+  const ct: CT = { text, t, kind: "TEXT", num: null, l1: false, l2: false, frow: false, total: false };
+  if (t === "") ct.kind = "E";
+  else if (/^[.。…·]{2,}$/.test(t)) ct.kind = "ELL";
+  else if (/^\(\d{1,3}(?:\.\d+)?分\)$/.test(t)) ct.kind = "POINTS";
+  else if (PCT_RE.test(t)) {
+    ct.kind = "PCT";
+    ct.num = Number(t.slice(0, -1).replace(/,/g, ""));
+  } else if (NUM_RE.test(t)) {
+    ct.kind = "NUM";
+    ct.num = Number(t.replace(/,/g, ""));
+  } else if (operatorPrefix(t) === t) ct.kind = "OP";
+  else if (isPlaceholderText(t)) ct.kind = "PH";
+  else if (isUnitWord(t)) ct.kind = "UNIT";
+  else if (operatorPrefix(t)) ct.kind = "OPVAL";
+  else if (QTY_RE.test(t) && unitSuffix(t)) ct.kind = "QTY";
+  if (ct.kind === "TEXT") {
+    ct.l1 = level1Of(t) !== null;
+    ct.l2 = level2Of(t) !== null;
+    ct.frow = fundsRowOf(t) !== null;
+    ct.total = isTotalLabel(t);
+  }
+  return ct;
+}
+
+const NEG = -4;
+const isNumber = (c: CT) => c.kind === "NUM" || c.kind === "PCT";
+
+/** How well a cell fits under a column (higher is better). In a 总分/合计 row the numbers are the totals
+ * of the 分值/得分 columns. */
+function fit(c: CT, col: Col, total: boolean): number {
+  const r = col.role;
+  if (c.kind === "E") return 0;
+  if (total) {
+    if (c.total) return r === "label" ? 3 : r === "level1" || r === "level2" || r === "level3" ? 1 : NEG;
+    if (c.kind === "NUM") return r === "iweight" || r === "fweight" ? 2 : r === "iscore" || r === "fscore" ? 1.5 : NEG;
+    if (c.kind === "PH") return r === "iweight" || r === "iscore" || r === "fweight" || r === "fscore" ? 1 : 0;
+  }
+  const small = c.kind === "NUM" && c.num !== null && c.num >= 0 && c.num <= 100;
+  const level = c.l1 || c.l2;
+  const textLike = c.kind === "TEXT" || c.kind === "QTY" || c.kind === "OPVAL";
+  switch (r) {
+    case "label":
+      if (c.frow || c.total) return 3;
+      if (c.kind === "POINTS") return 2;
+      if (c.kind === "ELL") return 1;
+      if (level) return -1;
+      if (c.kind === "TEXT") return c.t.length <= 12 ? 0.2 : -0.5;
+      return c.kind === "PH" ? -0.5 : NEG;
+    case "other":
+      return isNumber(c) ? 0 : 0.1;
+    case "amount":
+      if (c.kind === "NUM") return 1.5;
+      if (c.kind === "PH") return 0.5;
+      if (c.kind === "QTY") return 0.5;
+      return NEG;
+    case "rate":
+      if (c.kind === "PCT") return 3;
+      if (c.kind === "NUM") return 0.3;
+      return c.kind === "PH" ? 0.6 : NEG;
+    case "fweight":
+    case "fscore":
+      if (c.kind === "NUM") return small ? 1.2 : -1;
+      return c.kind === "PH" ? 1 : NEG;
+    case "freason":
+    case "goal":
+      if (c.kind === "TEXT" || c.kind === "QTY" || c.kind === "OPVAL") return c.frow ? -1 : 1;
+      if (c.kind === "PH") return 0.6;
+      return isNumber(c) ? -1 : 0;
+    case "level1":
+      if (c.l1) return 4;
+      if (c.l2) return 1;
+      if (c.kind === "TEXT") return -0.5;
+      return c.kind === "PH" ? -1 : NEG;
+    case "level2":
+      if (c.l2) return 4;
+      if (c.l1) return 0.5;
+      if (c.kind === "TEXT") return -0.5;
+      return c.kind === "PH" ? -1 : NEG;
+    case "level3":
+      if (level) return -1;
+      if (c.kind === "TEXT") return 1.5;
+      if (c.kind === "QTY" || c.kind === "PH") return 0.5;
+      if (c.kind === "OPVAL") return 0;
+      if (c.kind === "NUM" || c.kind === "PCT") return -0.5;
+      return NEG;
+    case "operator":
+      if (c.kind === "OP") return 4;
+      return c.kind === "PH" ? 0.2 : NEG;
+    case "unit":
+      if (c.kind === "UNIT") return 4;
+      return c.kind === "PH" ? 0.2 : NEG;
+    case "target":
+      if (c.kind === "OPVAL") return 2;
+      if (c.kind === "NUM" || c.kind === "PCT" || c.kind === "QTY") return 1.5;
+      if (level) return -1;
+      if (c.kind === "TEXT") return 1;
+      if (c.kind === "PH") return 0.5;
+      return -1;
+    case "actual":
+      if (c.kind === "PCT" || c.kind === "QTY") return 1.5;
+      if (c.kind === "NUM") return 1.2;
+      if (level) return -1;
+      if (c.kind === "TEXT") return 1;
+      if (c.kind === "PH" || c.kind === "OPVAL") return 0.5;
+      return -1;
+    case "iweight":
+    case "iscore":
+      if (c.kind === "NUM") return small ? 1.5 : -1;
+      return c.kind === "PH" ? 0.8 : NEG;
+    case "deviation":
+    case "description":
+      if (textLike) return level ? -0.5 : 0.9;
+      if (c.kind === "PH") return 0.8;
+      return -0.5;
+  }
+}
+
+const JOINABLE = new Set<Role>(["level3", "target", "actual", "deviation", "description", "goal", "freason", "other"]);
+/** Costs of leaving columns empty. Dropped cells are taken to be the leading ones (merged 一级/二级 or
+ * block-label cells, which pasted web text loses), then trailing ones (a blank last cell, a cut row),
+ * and only last ones inside the row: a leading gap is nearly free (later columns cost a little more),
+ * a gap inside the row costs most. */
+const leadCost = (k: number) => 0.001 * (k + 1);
+const TRAIL_COST = 0.01;
+const INNER_COST = 0.05;
+/** Cost of starting a row (one cell per line) and of continuing a cell over a further line. */
+const ROW_COST = 2;
+const JOIN_COST = 0.7;
+const EMPTY_JOIN_COST = 0.02;
+
+interface Placement {
+  row: number;
+  col: number;
+  /** The token continues the previous token's cell. */
+  joined: boolean;
+}
+
+/**
+ * Order-preserving placement of tokens under the columns, maximising the fit. `join`: a token may
+ * continue the previous token's text cell (text split over lines or at spaces); `multiRow`: the tokens
+ * are several rows (one cell per line) and row breaks are chosen too. Null when they cannot be placed.
+ */
+function place(tokens: CT[], cols: Col[], opts: { join: boolean; multiRow: boolean; total?: boolean }): Placement[] | null {
+  const n = tokens.length;
+  const m = cols.length;
+  if (n === 0 || m === 0) return n === 0 ? [] : null;
+  if (!opts.join && !opts.multiRow && tokens.filter((t) => t.kind !== "E").length > m) return null;
+  const pre = [0];
+  for (let k = 0; k < m; k++) pre.push(pre[k]! + leadCost(k));
+  const lead = (j: number) => pre[j]!; // columns 0..j-1 skipped before a row's first cell
+  const inner = (p: number, j: number) => (j - p - 1) * INNER_COST;
+  const trail = (j: number) => (m - 1 - j) * TRAIL_COST;
+  const NONE = -1e9;
+  const dp = Array.from({ length: n }, () => new Array<number>(m).fill(NONE));
+  // back: previous column, and how: 0 same row, 1 joined, 2 new row
+  const back = Array.from({ length: n }, () => new Array<[number, number]>(m).fill([-1, 0]));
+  const f = (i: number, j: number) => fit(tokens[i]!, cols[j]!, opts.total ?? false);
+  for (let j = 0; j < m; j++) dp[0]![j] = f(0, j) - lead(j);
+  for (let i = 1; i < n; i++) {
+    let bestEnd = NONE;
+    let bestEndCol = -1;
+    if (opts.multiRow) {
+      for (let j = 0; j < m; j++) {
+        const v = dp[i - 1]![j]! - trail(j);
+        if (v > bestEnd) {
+          bestEnd = v;
+          bestEndCol = j;
+        }
+      }
+    }
+    const joinable = opts.join && tokens[i]!.kind === "TEXT" && tokens[i - 1]!.kind === "TEXT" && !tokens[i]!.l1 && !tokens[i]!.l2 && !tokens[i]!.frow;
+    // an empty cell may share its neighbour's column: a header cell spanning two cells of the row
+    const emptyJoin = tokens[i]!.kind === "E";
+    for (let j = 0; j < m; j++) {
+      const fj = f(i, j);
+      let best = NONE;
+      let from: [number, number] = [-1, 0];
+      for (let p = 0; p < j; p++) {
+        const v = dp[i - 1]![p]! - inner(p, j);
+        if (v > best) {
+          best = v;
+          from = [p, 0];
+        }
+      }
+      if ((joinable && JOINABLE.has(cols[j]!.role)) || emptyJoin) {
+        const v = dp[i - 1]![j]! - (emptyJoin ? EMPTY_JOIN_COST : JOIN_COST);
+        if (v > best) {
+          best = v;
+          from = [j, 1];
+        }
+      }
+      if (opts.multiRow && bestEndCol >= 0) {
+        const v = bestEnd - ROW_COST - lead(j);
+        if (v > best) {
+          best = v;
+          from = [bestEndCol, 2];
+        }
+      }
+      if (best > NONE / 2) {
+        dp[i]![j] = best + fj;
+        back[i]![j] = from;
+      }
+    }
+  }
+  let end = -1;
+  let endV = NONE;
+  for (let j = 0; j < m; j++) {
+    const v = dp[n - 1]![j]! - trail(j);
+    if (v > endV) {
+      endV = v;
+      end = j;
+    }
+  }
+  if (end < 0 || endV < NONE / 2) return null;
+  const out: Placement[] = new Array(n);
+  const how: number[] = new Array(n);
+  for (let i = n - 1, j = end; i >= 0; i--) {
+    out[i] = { row: 0, col: j, joined: back[i]![j]![1] === 1 };
+    how[i] = back[i]![j]![1];
+    j = back[i]![j]![0];
+  }
+  let row = 0;
+  for (let i = 1; i < n; i++) {
+    if (how[i] === 2) row++;
+    out[i]!.row = row;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output rows
+
+interface OutCell {
+  text: string;
+  paragraphs: string[];
+  col: number;
+  line?: number;
+  page?: number;
+  inferred?: boolean;
+  /** The cell as read (keeps its provenance and spans when placed as is). */
+  src?: TableCell;
+}
+type OutRow = OutCell[];
+
+function outOf(c: TableCell, col: number, inferred: boolean): OutCell {
+  const o: OutCell = { text: c.text, paragraphs: [...c.paragraphs], col, src: c };
+  if (c.line !== undefined) o.line = c.line;
+  if (c.page !== undefined) o.page = c.page;
+  if (inferred) o.inferred = true;
+  return o;
+}
+
+function toTable(index: number, rows: OutRow[], base: Partial<TableBlock>, unplaced: UnplacedText[]): TableBlock {
+  const cells: TableCell[][] = rows.map((r, ri) =>
+    [...r]
+      .sort((a, b) => a.col - b.col)
+      .filter((c, k, arr) => k === 0 || arr[k - 1]!.col !== c.col)
+      .map((o) => {
+        const c: TableCell = { ...(o.src ?? {}), text: o.text, paragraphs: o.paragraphs, row: ri, col: o.col, rowSpan: 1, colSpan: o.src?.colSpan ?? 1 };
+        if (o.line !== undefined) c.line = o.line;
+        if (o.page !== undefined) c.page = o.page;
+        if (o.inferred) c.inferred = true;
+        else delete c.inferred;
+        return c;
+      }),
+  );
+  // spans never reach past the next cell of the row
+  for (const row of cells) row.forEach((c, k) => (c.colSpan = Math.max(1, Math.min(c.colSpan, (row[k + 1]?.col ?? Infinity) - c.col))));
+  const nCols = Math.max(1, ...cells.flat().map((c) => c.col + c.colSpan));
+  const t: TableBlock = { kind: "table", index, nCols, rows: cells, layout: "grid" };
+  if (base.page !== undefined) t.page = base.page;
+  if (base.sheet !== undefined) t.sheet = base.sheet;
+  if (unplaced.length) t.unplaced = unplaced;
+  return t;
+}
+
+/** Placed tokens → cells of one row: tokens continuing a cell are joined into it; the empty columns
+ * between the first and the last placed cell get empty cells (the row reaches past them, so they were
+ * printed blank — only the leading and trailing ones may have been dropped or cut). */
+function rowFromPlacement(items: { o: OutCell; p: Placement; sep: string }[], fill = true): OutRow {
+  const row: OutRow = [];
+  for (const { o, p, sep } of items) {
+    const last = row[row.length - 1];
+    if (p.joined && last && last.col === p.col) {
+      last.text = last.text ? `${last.text}${sep}${o.text}` : o.text;
+      last.paragraphs = sep === "\n" ? [...last.paragraphs, ...o.paragraphs] : [last.text];
+      delete last.src;
+      continue;
+    }
+    row.push({ ...o, col: p.col });
+  }
+  const filled = row.filter((c) => norm(c.text) !== "");
+  // a 总分 row's label spans the columns up to its numbers: nothing blank was printed there
+  if (filled.length === 0 || !fill) return fill ? row : filled;
+  const lo = Math.min(...filled.map((c) => c.col));
+  const hi = Math.max(...filled.map((c) => c.col));
+  const kept = row.filter((c) => norm(c.text) !== "" || (c.col > lo && c.col < hi));
+  const line = filled[0]!.line;
+  for (let k = lo + 1; k < hi; k++) {
+    if (!kept.some((c) => c.col === k)) kept.push({ text: "", paragraphs: [""], col: k, ...(line !== undefined ? { line } : {}) });
+  }
+  return kept.sort((a, b) => a.col - b.col);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rows that are not data: key-value rows, titles, narrative boxes
+
+const isTitleText = (t: string) => norm(t).length <= 60 && !/[，。；;]/.test(t) && titleKindOf(t) !== null;
+
+/** A row led by a header-field label (项目名称 | X | 主管部门 | Y), an inline field (项目名称：X), a
+ * narrative box (评价结论 | …) or a form title: kept as it is, and it ends the block above it. */
+function isKeyText(t: string): boolean {
+  if (norm(t) === "") return false;
+  return headerFieldOf(t) !== null || inlineField(t) !== null || isNarrativeLabel(t) || isTitleText(t);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// `layout: "rows"` tables
+
+function rebuildRowsTable(t: TableBlock): TableBlock {
+  const out: OutRow[] = [];
+  let tpl: Template | null = null;
+  let shift = 0;
+  let placed = false;
+  const width = t.rows.reduce((w, r) => Math.max(w, r.length), 0);
+  for (const cells of t.rows) {
+    const texts = cells.map((c) => c.text);
+    const asIs = (by = 0) => out.push(cells.map((c) => outOf(c, c.col + by, false)));
+    const first = texts.find((x) => norm(x) !== "");
+    if (first === undefined) {
+      // a printed blank row under a header: its cells are the last ones, the merged level cells dropped
+      const p = tpl && cells.length < tpl.cols.length ? place(cells.map((c) => classify(c.text)), tpl.cols, { join: false, multiRow: false }) : null;
+      if (p) out.push(cells.map((c, k) => outOf(c, p[k]!.col, true)));
+      else asIs();
+      continue;
+    }
+    const h = headerOf(texts);
+    if (h) {
+      ({ tpl, shift } = makeTemplate(h, texts));
+      asIs(shift);
+      placed = true;
+      continue;
+    }
+    const total = tpl?.family === "ind" && isTotalLabel(first);
+    if (!total && isKeyText(first) && !(tpl && fundsRowOf(first))) {
+      tpl = null;
+      asIs();
+      continue;
+    }
+    if (!tpl) {
+      // no form header above: numbers placed under the numbers of the row above (项目预算分解 rows
+      // whose leading empty cells moved to the row end)
+      const prev = out[out.length - 1];
+      const cols = prev ? realignUnder(cells.map((c) => classify(c.text)), prev, width) : null;
+      if (!cols) asIs();
+      else {
+        out.push(cells.flatMap((c, k) => (cols[k] === undefined ? [] : [outOf(c, cols[k]!, true)])));
+        placed = true;
+      }
+      continue;
+    }
+    // as many cells as the header: read as is (under a header given a label column, a row without a
+    // label starts one column to the right)
+    if (!total && cells.length === tpl.cols.length) {
+      asIs();
+      continue;
+    }
+    if (!total && shift && cells.length === tpl.cols.length - shift && !classify(first).frow) {
+      asIs(shift);
+      continue;
+    }
+    const tokens = cells.map((c) => classify(c.text));
+    const filled = tokens.filter((x) => x.kind !== "E").length;
+    // more cells than the header has columns (beyond an empty cell or two, which may share a column
+    // the header spans): a row of another block (项目预算分解 under the 目标 rows), which ends this one
+    const p = filled <= tpl.cols.length && cells.length <= tpl.cols.length + 2 ? place(tokens, tpl.cols, { join: false, multiRow: false, total }) : null;
+    if (!p) {
+      tpl = null;
+      asIs();
+      continue;
+    }
+    out.push(rowFromPlacement(cells.map((c, k) => ({ o: outOf(c, p[k]!.col, true), p: p[k]!, sep: " " })), !total));
+    if (total) tpl = null;
+  }
+  if (!placed) return t;
+  return toTable(t.index, out, t, t.unplaced ?? []);
+}
+
+/**
+ * A row outside any form block, shifted so that its numbers fall under the numbers of the row above:
+ * empty cells are inserted at one place (and trailing ones dropped) when that matches a whole number
+ * more than the row as read. Returns the cells' columns, or null to keep the row as read.
+ */
+function realignUnder(row: CT[], prev: OutRow, width: number): (number | undefined)[] | null {
+  type T = "E" | "N" | "T";
+  const kind = (c: CT | undefined): T => (!c || c.kind === "E" ? "E" : isNumber(c) ? "N" : "T");
+  const ref: T[] = [];
+  for (const c of prev) ref[c.col] = kind(classify(c.text));
+  // rows of numbers only (明细 rows: 金额 | 单价 | 数量): a key-value row with a phone number is no reference
+  if (ref.filter((k) => k === "N").length < 2 || !row.some((c) => kind(c) === "N")) return null;
+  const score = (cols: number[]) => {
+    let v = 0;
+    row.forEach((c, k) => {
+      const a = kind(c);
+      const b = ref[cols[k]!] ?? "E";
+      if (a === "E" || b === "E") return;
+      v += a === b ? (a === "N" ? 1 : 0.25) : -1;
+    });
+    return v;
+  };
+  const asRead = row.map((_, k) => k);
+  let best: number[] | null = null;
+  let bestScore = score(asRead) + 0.5;
+  let last = -1;
+  row.forEach((c, k) => {
+    if (kind(c) !== "E") last = k;
+  });
+  // fewest inserted cells first, then the latest insertion point; the reader dropped the trailing empty
+  // cells, so the table may be a little wider than its longest row
+  for (let m = 1; m <= width; m++) {
+    for (let p = last; p >= 0; p--) {
+      const cols = row.map((_, k) => (k < p ? k : k + m));
+      if (cols[last]! > width) continue;
+      const v = score(cols);
+      if (v > bestScore) {
+        best = cols;
+        bestScore = v;
+      }
+    }
+  }
+  // empty cells pushed past the last column are dropped
+  return best && best.map((c, k) => (k <= last || c <= width ? c : undefined));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Paragraph runs: one cell per line, or cells separated by spaces
+
+interface Tok {
+  text: string;
+  paragraphs: string[];
+  line?: number;
+  /** Line of the token's last piece (a wrapped label ends a line or more below its start). */
+  last?: number;
+  page?: number;
+  /** Index of the paragraph (line) the token starts in, within the run. */
+  at: number;
+}
+
+/** A word of the vocabulary a wrapped label may rebuild (header field, column, block, row or level
+ * name, total). Titles are not: a title line followed by its year line is not one word. */
+function isWord(t: string): boolean {
+  const k = labelKey(t);
+  if (k === "") return false;
+  return (
+    headerFieldOf(t) !== null ||
+    fundsColumnOf(t) !== null ||
+    goalColumnOf(t) !== null ||
+    indicatorColumnOf(t) !== null ||
+    fundsRowOf(t) !== null ||
+    isBlockLabel(t) ||
+    isTotalLabel(t) ||
+    isNarrativeLabel(t) ||
+    level1Of(t) !== null ||
+    level2Of(t) !== null
+  );
+}
+
+const isNote = (t: string) => /^[(（][^()（）]{1,12}[)）]$/.test(norm(t));
+const isHeaderWord = (t: string) => FAMILIES.some((f) => columnOf(t, f) !== null) || isBlockLabel(t);
+
+function adjacent(a: Tok, b: Tok): boolean {
+  if (a.page !== undefined && b.page !== undefined && a.page !== b.page) return false;
+  const end = a.last ?? a.line;
+  return end === undefined || b.line === undefined || b.line - end <= 1;
+}
+
+/** Joins a label wrapped over 2–4 short pieces (年度/指标值, 绩/效/指/标, 一级 + 指标, 项目资金 + （万元）):
+ * the joined text is a vocabulary word and at least one piece is not. `pieces[0]` may end a longer line. */
+function wrappedJoin(pieces: Tok[]): number {
+  for (let len = Math.min(4, pieces.length); len >= 2; len--) {
+    const part = pieces.slice(0, len);
+    if (part.slice(1).some((p, k) => norm(p.text).length > 6 || !adjacent(part[k]!, p))) continue;
+    const joined = part.map((p) => p.text.trim()).join("");
+    if (norm(joined).length > 24) continue;
+    // a note only closes a label (项目资金 / （万元）); it starts none ((2022年度) / 项目名称)
+    if (part.slice(0, -1).some((p) => labelKey(p.text) === "")) continue;
+    const words = part.map((p) => isWord(p.text));
+    if (isWord(joined) && words.some((w) => !w)) return len;
+    // a note line under a label: 项目资金 / （万元）
+    if (len === 2 && words[0] && isNote(part[1]!.text)) return 2;
+  }
+  return 1;
+}
+
+function mergeTok(part: Tok[], sep: string): Tok {
+  const text = part.map((p) => p.text.trim()).join(sep);
+  const t: Tok = { ...part[0]!, text, paragraphs: sep === "" ? part.map((p) => p.text.trim()) : [text] };
+  const end = part[part.length - 1]!;
+  const last = end.last ?? end.line;
+  if (last !== undefined) t.last = last;
+  return t;
+}
+
+/** Does a run of paragraphs hold a form? A title among its short lines, or ≥3 lines that are header
+ * words of the vocabulary. */
+function holdsForm(paras: ParagraphBlock[]): boolean {
+  let words = 0;
+  for (const p of paras) {
+    const t = p.text.trim();
+    if (norm(t).length > 60) continue;
+    if (isTitleText(t)) return true;
+    if (t.split(/[\s\u00a0\u3000]+/).some((w) => isHeaderWord(w) || isWord(w))) words++;
+    if (words >= 3) return true;
+  }
+  return false;
+}
+
+interface Built {
+  /** Index of the first and after-last paragraph of the run that the table replaces. */
+  from: number;
+  to: number;
+  rows: OutRow[];
+}
+
+const splitSpaces = (s: string) => s.trim().split(/[\s\u00a0\u3000]+/).filter((x) => x !== "");
+
+function tokOf(p: ParagraphBlock, at: number, text: string): Tok {
+  const t: Tok = { text, paragraphs: [text], at };
+  if (p.line !== undefined) t.line = p.line;
+  if (p.page !== undefined) t.page = p.page;
+  return t;
+}
+
+function outOfTok(k: Tok, col: number, inferred: boolean): OutCell {
+  const o: OutCell = { text: k.text, paragraphs: [...k.paragraphs], col };
+  if (k.line !== undefined) o.line = k.line;
+  if (k.page !== undefined) o.page = k.page;
+  if (inferred) o.inferred = true;
+  return o;
+}
+
+/** Cells separated by spaces: one row per line; labels wrapped onto the next line are joined back, and
+ * a line of block labels (项目资金（万元）) joins the header line below it. */
+function spacesRows(paras: ParagraphBlock[]): Built[] {
+  // lines → token lists, with wrapped labels joined
+  const lines: Tok[][] = paras.map((p, i) => splitSpaces(p.text).map((w) => tokOf(p, i, w)));
+  for (let i = 0; i < lines.length; i++) {
+    const cur = lines[i]!;
+    if (!cur.length) continue;
+    for (;;) {
+      // the line's last word, then the first word of the next lines (through one-word lines only)
+      const pieces = [cur[cur.length - 1]!];
+      const owners: number[] = [];
+      for (let j = i + 1; j < lines.length && pieces.length < 4 && lines[j]!.length > 0; j++) {
+        pieces.push(lines[j]![0]!);
+        owners.push(j);
+        if (lines[j]!.length > 1) break;
+      }
+      const n = wrappedJoin(pieces);
+      if (n < 2) break;
+      cur[cur.length - 1] = mergeTok(pieces.slice(0, n), "");
+      for (const j of owners.slice(0, n - 1)) lines[j]!.shift();
+    }
+  }
+  const built: Built[] = [];
+  let rows: OutRow[] = [];
+  let from = -1;
+  let to = -1;
+  let tpl: Template | null = null;
+  let shift = 0;
+  let headers = 0;
+  let pending: Tok[] | null = null; // a line of block labels waiting for the header line below it
+  let prevHeader: Tok[] | null = null; // the header row just read (a wrapped header continues it)
+  const finish = () => {
+    if (from >= 0 && headers > 0) built.push({ from, to, rows });
+    rows = [];
+    from = -1;
+    tpl = null;
+    headers = 0;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let toks = lines[i]!;
+    if (!toks.length) continue;
+    const texts = toks.map((k) => k.text);
+    const line = paras[i]!.text.trim();
+    if (pending && adjacent(pending[pending.length - 1]!, toks[0]!)) {
+      const merged = [...pending, ...toks];
+      const h = headerOf(merged.map((k) => k.text));
+      if (h) toks = merged;
+      else {
+        rows.push(pending.map((k, c) => outOfTok(k, c, false)));
+        to = pending[0]!.at + 1;
+      }
+    } else if (pending) {
+      rows.push(pending.map((k, c) => outOfTok(k, c, false)));
+      to = pending[0]!.at + 1;
+    }
+    pending = null;
+    const h = headerOf(toks.map((k) => k.text));
+    if (h) {
+      if (from < 0) from = toks[0]!.at;
+      // a header row wrapped over two lines: the second line names further columns of the same block
+      const prev = rows[rows.length - 1];
+      if (prevHeader && prev && tpl && tpl.family === h.family && adjacent(prevHeader[prevHeader.length - 1]!, toks[0]!)) {
+        const have = new Set(tpl.cols.map((c) => c.field).filter((f) => f !== undefined));
+        if (h.cols.every((c) => c.field === undefined || !have.has(c.field))) {
+          toks = [...prevHeader, ...toks];
+          rows.pop();
+        }
+      }
+      const hh = headerOf(toks.map((k) => k.text))!;
+      ({ tpl, shift } = makeTemplate(hh, toks.map((k) => k.text)));
+      rows.push(toks.map((k, c) => outOfTok(k, c + shift, false)));
+      prevHeader = toks;
+      headers++;
+      to = i + 1;
+      continue;
+    }
+    prevHeader = null;
+    if (texts.every((x) => isHeaderWord(x) || isNote(x)) && texts.some((x) => isHeaderWord(x))) {
+      if (from < 0) from = i;
+      pending = toks;
+      continue;
+    }
+    const first = texts[0]!;
+    const total = tpl?.family === "ind" && isTotalLabel(first);
+    if (isTitleText(line) && from >= 0) {
+      finish();
+      continue;
+    }
+    if (!total && (isKeyText(first) || isKeyText(line)) && !(tpl && fundsRowOf(first))) {
+      if (isTitleText(line)) continue;
+      if (from < 0) from = i;
+      tpl = null;
+      rows.push(toks.map((k, c) => outOfTok(k, c, false)));
+      to = i + 1;
+      continue;
+    }
+    if (!tpl) {
+      if (from >= 0) finish();
+      continue;
+    }
+    const tokens = toks.map((k) => classify(k.text));
+    if (!total && toks.length === tpl.cols.length) {
+      rows.push(toks.map((k, c) => outOfTok(k, c, false)));
+    } else {
+      const p = place(tokens, tpl.cols, { join: true, multiRow: false, total });
+      if (!p) rows.push(toks.map((k, c) => outOfTok(k, c, false)));
+      else rows.push(rowFromPlacement(toks.map((k, c) => ({ o: outOfTok(k, p[c]!.col, true), p: p[c]!, sep: " " })), !total));
+    }
+    to = i + 1;
+    if (total) tpl = null;
+  }
+  if (pending && from >= 0 && tpl) {
+    rows.push(pending.map((k, c) => outOfTok(k, c, false)));
+    to = pending[0]!.at + 1;
+  }
+  finish();
+  return built;
+}
+
+/** One cell per line: header words on consecutive lines form the header row; the data cells between
+ * two structural lines are cut into rows by placing them under the header (rows start where a cell
+ * fits no later column). */
+function linesRows(paras: ParagraphBlock[]): Built[] {
+  const raw: Tok[] = paras.map((p, i) => tokOf(p, i, p.text.trim())).filter((k) => k.text !== "");
+  const toks: Tok[] = [];
+  for (let i = 0; i < raw.length; ) {
+    const n = wrappedJoin(raw.slice(i, i + 4));
+    toks.push(n > 1 ? mergeTok(raw.slice(i, i + n), "") : raw[i]!);
+    i += n;
+  }
+  const built: Built[] = [];
+  let rows: OutRow[] = [];
+  let from = -1;
+  let to = -1;
+  let tpl: Template | null = null;
+  let shift = 0;
+  let headers = 0;
+  const finish = () => {
+    if (from >= 0 && headers > 0) built.push({ from, to, rows });
+    rows = [];
+    from = -1;
+    tpl = null;
+    headers = 0;
+  };
+  /** A run of header words starting at i that makes a header row: its length, or 0. */
+  const headerRun = (i: number): number => {
+    let j = i;
+    while (j < toks.length && j - i < 16 && isHeaderWord(toks[j]!.text)) j++;
+    for (let k = j; k > i; k--) if (headerOf(toks.slice(i, k).map((x) => x.text))) return k - i;
+    return 0;
+  };
+  const structural = (i: number) => {
+    const t = toks[i]!.text;
+    return headerRun(i) > 0 || isKeyText(t) || (tpl?.family === "ind" && isTotalLabel(t));
+  };
+  let i = 0;
+  while (i < toks.length) {
+    const k = toks[i]!;
+    const hn = headerRun(i);
+    if (hn) {
+      const part = toks.slice(i, i + hn);
+      if (from < 0) from = k.at;
+      ({ tpl, shift } = makeTemplate(headerOf(part.map((x) => x.text))!, part.map((x) => x.text)));
+      rows.push(part.map((x, c) => outOfTok(x, c + shift, false)));
+      headers++;
+      i += hn;
+      to = part[part.length - 1]!.at + 1;
+      continue;
+    }
+    if (isTitleText(k.text)) {
+      if (from >= 0) finish();
+      i++;
+      continue;
+    }
+    if (tpl?.family === "ind" && isTotalLabel(k.text)) {
+      const row = [k];
+      let j = i + 1;
+      while (j < toks.length && row.length < 3 && ["NUM", "PH"].includes(classify(toks[j]!.text).kind)) row.push(toks[j++]!);
+      const p = place(row.map((x) => classify(x.text)), tpl.cols, { join: false, multiRow: false, total: true });
+      rows.push(p ? rowFromPlacement(row.map((x, c) => ({ o: outOfTok(x, p[c]!.col, c > 0), p: p[c]!, sep: "\n" })), false) : row.map((x, c) => outOfTok(x, c, false)));
+      tpl = null;
+      to = row[row.length - 1]!.at + 1;
+      i = j;
+      continue;
+    }
+    if (isKeyText(k.text) && !(tpl && fundsRowOf(k.text))) {
+      // label | value: the value is every following line up to the next structural line
+      let j = i + 1;
+      const vals: Tok[] = [];
+      if (!inlineField(k.text)) while (j < toks.length && !structural(j) && !isTitleText(toks[j]!.text)) vals.push(toks[j++]!);
+      if (from < 0) from = k.at;
+      tpl = null;
+      rows.push(vals.length ? [outOfTok(k, 0, false), outOfTok(mergeTok(vals, "\n"), 1, false)] : [outOfTok(k, 0, false)]);
+      to = (vals[vals.length - 1] ?? k).at + 1;
+      i = j;
+      continue;
+    }
+    if (!tpl) {
+      if (from >= 0) finish();
+      i++;
+      continue;
+    }
+    let j = i;
+    const seg: Tok[] = [];
+    while (j < toks.length && (j === i || !structural(j)) && !isTitleText(toks[j]!.text)) seg.push(toks[j++]!);
+    const p = place(seg.map((x) => classify(x.text)), tpl.cols, { join: true, multiRow: true });
+    if (!p) {
+      for (const x of seg) rows.push([outOfTok(x, 0, false)]);
+    } else {
+      let r = -1;
+      let cur: { o: OutCell; p: Placement; sep: string }[] = [];
+      const flush = () => {
+        if (cur.length) rows.push(rowFromPlacement(cur));
+        cur = [];
+      };
+      seg.forEach((x, c) => {
+        if (p[c]!.row !== r) {
+          flush();
+          r = p[c]!.row;
+        }
+        cur.push({ o: outOfTok(x, p[c]!.col, true), p: p[c]!, sep: "\n" });
+      });
+      flush();
+    }
+    to = seg[seg.length - 1]!.at + 1;
+    i = j;
+  }
+  finish();
+  return built;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Run-together text (no separators): split at the vocabulary's labels
+
+interface WordInfo {
+  field?: boolean;
+  column?: boolean;
+  block?: boolean;
+  fundsRow?: boolean;
+  total?: boolean;
+  narrative?: boolean;
+  l1?: boolean;
+  l2?: boolean;
+  title?: boolean;
+}
+
+const LEXICON = (() => {
+  const m = new Map<string, WordInfo>();
+  const add = (label: string, info: WordInfo) => {
+    const k = labelKey(label);
+    if (k.length < 2) return;
+    m.set(k, { ...(m.get(k) ?? {}), ...info });
+  };
+  for (const f of VOCABULARY.fields) for (const l of f.labels) add(l, { field: true });
+  for (const c of [...VOCABULARY.funds.columns, ...VOCABULARY.goals.columns, ...VOCABULARY.indicators.columns]) for (const l of c.labels) add(l, { column: true });
+  for (const l of [...VOCABULARY.funds.blockLabels, ...VOCABULARY.goals.blockLabels, ...VOCABULARY.indicators.blockLabels]) add(l, { block: true });
+  for (const r of VOCABULARY.funds.rows) for (const l of r.labels) add(l, { fundsRow: true });
+  for (const l of VOCABULARY.totals) add(l, { total: true });
+  for (const l of VOCABULARY.narratives) add(l, { narrative: true });
+  for (const l of VOCABULARY.levels.level1) for (const n of l.names) add(n, { l1: true });
+  for (const l of VOCABULARY.levels.level2) for (const n of l.names) add(n, { l2: true });
+  for (const t of VOCABULARY.titles) for (const w of t.words) add(w, { title: true });
+  const byFirst = new Map<string, string[]>();
+  for (const k of m.keys()) byFirst.set(k[0]!, [...(byFirst.get(k[0]!) ?? []), k]);
+  for (const list of byFirst.values()) list.sort((a, b) => b.length - a.length);
+  return { info: m, byFirst };
+})();
+
+/** End of a parenthesised note at i ("(万元)", "(20分*执行率)", an unclosed "(B/A1"), or i. */
+function noteEnd(s: string, i: number): number {
+  if (s[i] !== "(") return i;
+  const m = /^\([^()]{0,15}\)/.exec(s.slice(i, i + 18)) ?? /^\([A-Za-z0-9/*+\-.%]{1,8}(?=[^A-Za-z0-9/*+\-.%)]|$)/.exec(s.slice(i, i + 10));
+  return m ? i + m[0].length : i;
+}
+
+function afterNotes(s: string, i: number): number {
+  for (let k = noteEnd(s, i); k > i; k = noteEnd(s, i)) i = k;
+  while (s[i] === ":") i++;
+  return i;
+}
+
+/** End of `word` matched at s[pos] (notes inside the printed label are skipped: 全年(调整)预算数), or -1. */
+function matchWord(s: string, pos: number, word: string): number {
+  let i = pos;
+  for (let j = 0; j < word.length; ) {
+    if (s[i] === word[j]) {
+      i++;
+      j++;
+    } else if (j > 0 && s[i] === "(" && /^\([^()]{0,15}\)/.test(s.slice(i, i + 18)) && !LEXICON.info.has(word.slice(0, j))) {
+      // a closed note inside a label (全年(调整)预算数), unless a label ends before it: 执行率(B/A)得分 is
+      // two labels, not 执行率得分
+      i = noteEnd(s, i);
+    } else return -1;
+  }
+  return i;
+}
+
+interface Match {
+  start: number;
+  end: number;
+  word: string;
+  info: WordInfo;
+}
+
+function wordAt(s: string, pos: number, ok: (i: WordInfo) => boolean): Match | null {
+  let p = pos;
+  while (s[p] === "*") p++;
+  for (const w of LEXICON.byFirst.get(s[p] ?? "") ?? []) {
+    const info = LEXICON.info.get(w)!;
+    if (!ok(info)) continue;
+    const e = matchWord(s, p, w);
+    if (e >= 0) return { start: pos, end: e, word: w, info };
+  }
+  // "其中：财政拨款": the sub-row marker belongs to the funds row label
+  const sub = /^其中:?/.exec(s.slice(p, p + 3));
+  if (sub) {
+    const m = wordAt(s, p + sub[0].length, (i) => !!i.fundsRow && ok(i));
+    if (m) return { ...m, start: pos };
+  }
+  return null;
+}
+
+/** A header row written as a run of labels at pos (预算数(A)执行数(B)执行率(B/A1得分…). */
+function headerRunAt(s: string, pos: number): { cells: [number, number][]; h: { family: Family; cols: Col[] }; end: number } | null {
+  const cells: [number, number][] = [];
+  let p = pos;
+  while (cells.length < 16) {
+    // the longest word here must be a column or block label: 年度资金总额 is a row, not 年度资金 + 总额
+    const m = wordAt(s, p, () => true);
+    if (!m || !(m.info.column || m.info.block)) break;
+    const e = afterNotes(s, m.end);
+    cells.push([p, e]);
+    p = e;
+  }
+  if (cells.length < 2) return null;
+  for (let n = cells.length; n >= 2; n--) {
+    const h = headerOf(cells.slice(0, n).map(([a, b]) => s.slice(a, b)));
+    if (h && h.cols[n - 1]!.role !== "label") return { cells: cells.slice(0, n), h, end: cells[n - 1]![1] };
+  }
+  return null;
+}
+
+const DIGITS_RE = /^[0-9.,%]+/;
+
+/** Splits of a digit string into n printed numbers (no leading zeros, one decimal point, a percent sign
+ * only where `pct` allows it). */
+function splits(d: string, n: number, pctAt: number | null): string[][] {
+  const out: string[][] = [];
+  const ok = (x: string, k: number) => {
+    const body = k === pctAt ? x.replace(/%$/, "") : x;
+    if (k === pctAt && !x.endsWith("%") && d.includes("%")) return false;
+    return /^(0|[1-9]\d*)(\.\d+)?$/.test(body);
+  };
+  const rec = (from: number, k: number, acc: string[]) => {
+    if (out.length > 500) return;
+    if (k === n - 1) {
+      const x = d.slice(from);
+      if (x && ok(x, k)) out.push([...acc, x]);
+      return;
+    }
+    for (let e = from + 1; e < d.length; e++) {
+      const x = d.slice(from, e);
+      if (ok(x, k)) rec(e, k + 1, [...acc, x]);
+    }
+  };
+  rec(0, 0, []);
+  return out;
+}
+
+const decimals = (x: string) => (/\.(\d+)/.exec(x)?.[1]?.length ?? 0);
+const near = (printed: string, value: number) => Math.abs(Number(printed.replace(/%$/, "")) - value) <= 0.5 * 10 ** -decimals(printed) + 1e-9;
+
+/**
+ * Funds numbers run together ("10001000100%20") under numeric columns: the one split that the numbers
+ * confirm (执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率), or null. A suffix may be confirmed alone
+ * (执行率 | 权重 | 得分 after garbled amounts): `rest` is then the unconfirmed prefix.
+ */
+function splitFunds(d: string, cols: Col[], points: number | null): { parts: string[]; cols: number[]; rest: string } | null {
+  const numeric = cols.map((c, k) => ({ c, k })).filter(({ c }) => ["amount", "rate", "fweight", "fscore"].includes(c.role));
+  const check = (parts: string[], sel: { c: Col; k: number }[]): boolean => {
+    const v = (field: string) => {
+      const i = sel.findIndex((x) => x.c.field === field);
+      return i >= 0 ? parts[i]! : null;
+    };
+    const rate = v("rate");
+    const exec = v("executed");
+    const base = v("adjusted") ?? v("initial");
+    const weight = v("weight");
+    const score = v("score");
+    let checks = 0;
+    if (rate !== null && Number(rate.replace(/%$/, "")) > 150) return false;
+    // money spent out of a budget of 0: a split in the wrong place
+    if (exec !== null && base !== null && Number(base) === 0 && Number(exec) > 0) return false;
+    if (rate !== null && exec !== null && base !== null && Number(base) > 0) {
+      if (!near(rate, (Number(exec) / Number(base)) * 100)) return false;
+      // a rate printed as 0 with something executed is a split in the wrong place, not rounding
+      if (Number(rate.replace(/%$/, "")) === 0 && Number(exec) > 0) return false;
+      checks++;
+    }
+    const w = weight !== null ? Number(weight) : points;
+    if (weight !== null && (Number(weight) > 100 || (points !== null && Number(weight) !== points))) return false;
+    if (score !== null && w !== null) {
+      if (Number(score) > w + 1e-9) return false;
+      if (rate !== null) {
+        if (!near(score, (w * Number(rate.replace(/%$/, ""))) / 100)) return false;
+        checks++;
+      }
+    }
+    return checks > 0;
+  };
+  const tryCols = (str: string, sel: { c: Col; k: number }[]) => {
+    const pctAt = sel.findIndex((x) => x.c.role === "rate");
+    const found = splits(str, sel.length, pctAt >= 0 ? pctAt : null).filter((parts) => check(parts, sel));
+    return found.length === 1 ? found[0]! : null;
+  };
+  const whole = tryCols(d, numeric);
+  if (whole) return { parts: whole, cols: numeric.map((x) => x.k), rest: "" };
+  // the trailing rate/weight/score columns alone, after an unreadable start
+  const tail = numeric.slice(numeric.findIndex((x) => x.c.role === "rate"));
+  if (tail.length < 2 || tail[0]?.c.role !== "rate") return null;
+  const found: { parts: string[]; at: number }[] = [];
+  for (let at = 1; at < d.length; at++) {
+    if (d[at - 1] === ".") continue;
+    const parts = tryCols(d.slice(at), tail);
+    if (parts) found.push({ parts, at });
+  }
+  if (found.length !== 1) return null;
+  return { parts: found[0]!.parts, cols: tail.map((x) => x.k), rest: d.slice(0, found[0]!.at) };
+}
+
+interface StreamOut {
+  rows: OutRow[];
+  unplaced: UnplacedText[];
+  /** Paragraph text before the form (title lines). */
+  before: { text: string; line?: number }[];
+}
+
+/**
+ * One stream of run-together text (the paragraphs joined, whitespace removed): labels found longest
+ * first; key-value pairs, header rows, funds rows and indicator rows rebuilt; what no check confirms
+ * goes to `unplaced`. Every cell is inferred.
+ */
+function rebuildStream(paras: ParagraphBlock[]): StreamOut {
+  // s: half-width, whitespace-free text; lineAt[i]: source line (or paragraph) of s[i]
+  let s = "";
+  const lineAt: (number | undefined)[] = [];
+  const pageAt: (number | undefined)[] = [];
+  for (const p of paras) {
+    const t = norm(p.text);
+    s += t;
+    for (let k = 0; k < t.length; k++) {
+      lineAt.push(p.line);
+      pageAt.push(p.page);
+    }
+  }
+  const res: StreamOut = { rows: [], unplaced: [], before: [] };
+  const cell = (a: number, b: number, col: number): OutCell => {
+    const text = s.slice(a, b);
+    const o: OutCell = { text, paragraphs: [text], col, inferred: true };
+    const line = lineAt[a];
+    const page = pageAt[a];
+    if (line !== undefined) o.line = line;
+    if (page !== undefined) o.page = page;
+    return o;
+  };
+  const unplace = (part: string, reason: string, a: number, b: number) => {
+    if (b <= a) return;
+    const u: UnplacedText = { part, reason, text: s.slice(a, b) };
+    if (lineAt[a] !== undefined) u.line = lineAt[a];
+    if (pageAt[a] !== undefined) u.page = pageAt[a];
+    res.unplaced.push(u);
+  };
+  const PART: Record<Family, string> = { funds: "资金情况", goals: "绩效目标", ind: "绩效指标" };
+
+  let tpl = null as Template | null;
+  let labelPending: [number, number] | null = null; // short text before a header run: its block label
+  const emitHeader = (run: NonNullable<ReturnType<typeof headerRunAt>>) => {
+    const texts = run.cells.map(([a, b]) => s.slice(a, b));
+    const pre = labelPending;
+    labelPending = null;
+    const h = pre ? { family: run.h.family, cols: [{ role: "label" as Role }, ...run.h.cols] } : run.h;
+    const cells = pre ? [pre, ...run.cells] : run.cells;
+    const made = makeTemplate(h, pre ? [s.slice(pre[0], pre[1]), ...texts] : texts);
+    tpl = made.tpl;
+    res.rows.push(cells.map(([a, b], k) => cell(a, b, k + made.shift)));
+  };
+
+  /** Earliest anchor at or after `from`: a header run, or (outside data blocks) a label of the kinds
+   * that `ok` accepts. */
+  const nextAnchor = (from: number, ok: (i: WordInfo) => boolean) => {
+    for (let p = from; p < s.length; p++) {
+      const run = headerRunAt(s, p);
+      if (run) return { pos: p, run, m: null as Match | null };
+      const m = wordAt(s, p, ok);
+      if (m) return { pos: p, run: null, m };
+    }
+    return { pos: s.length, run: null, m: null as Match | null };
+  };
+  const KEY = (i: WordInfo) => !!(i.field || i.narrative || i.title);
+
+  let pos = 0;
+  let started = false;
+  let l1Seen = false;
+  const consensus: string[] = [];
+  while (pos < s.length) {
+    if (tpl === null || tpl.family !== "ind") {
+      const a = nextAnchor(pos, (i) => KEY(i) || (tpl?.family === "funds" && !!i.fundsRow));
+      const gap: [number, number] = [pos, a.pos];
+      if (a.m?.info.title && !started) {
+        // the form's title (with what precedes it on its line) stays a paragraph
+        res.before.push({ text: s.slice(pos, a.m.end), ...(lineAt[pos] !== undefined ? { line: lineAt[pos] } : {}) });
+        pos = a.m.end;
+        continue;
+      }
+      if (gap[1] > gap[0]) {
+        if (tpl?.family === "goals") {
+          const goalCols = tpl.cols.filter((c) => c.role === "goal").length;
+          if (goalCols === 1) res.rows.push([cell(gap[0], gap[1], tpl.cols.findIndex((c) => c.role === "goal"))]);
+          else unplace(PART.goals, "几栏目标文字连在一起，无法确定各栏的分界", gap[0], gap[1]);
+        } else if (a.run && gap[1] - gap[0] <= 30 && tpl) labelPending = gap;
+        else if (!started) res.before.push({ text: s.slice(gap[0], gap[1]), ...(lineAt[gap[0]] !== undefined ? { line: lineAt[gap[0]] } : {}) });
+        else res.rows.push([cell(gap[0], gap[1], 0)]);
+      }
+      if (a.pos >= s.length) break;
+      started = true;
+      if (a.run) {
+        emitHeader(a.run);
+        pos = a.run.end;
+        continue;
+      }
+      const m = a.m!;
+      const lend = afterNotes(s, m.end);
+      if (m.info.fundsRow && tpl?.family === "funds") {
+        const d = DIGITS_RE.exec(s.slice(lend))?.[0] ?? "";
+        const row = [cell(m.start, lend, tpl.cols.findIndex((c) => c.role === "label"))];
+        if (d) {
+          const sp = splitFunds(d, tpl.cols, tpl.points);
+          if (sp) {
+            let at = lend + sp.rest.length;
+            sp.parts.forEach((x, k) => {
+              row.push(cell(at, at + x.length, sp.cols[k]!));
+              at += x.length;
+            });
+            unplace(PART.funds, "金额数字连在一起且无法用执行率核对，未拆分", lend, lend + sp.rest.length);
+          } else unplace(PART.funds, "金额数字连在一起且无法用执行率核对，未拆分", lend, lend + d.length);
+        }
+        res.rows.push(row);
+        pos = lend + d.length;
+        continue;
+      }
+      // label | value up to the next anchor
+      const nx = nextAnchor(lend, (i) => KEY(i) || (tpl?.family === "funds" && !!i.fundsRow));
+      tpl = null;
+      res.rows.push(nx.pos > lend ? [cell(m.start, lend, 0), cell(lend, nx.pos, 1)] : [cell(m.start, lend, 0)]);
+      pos = nx.pos;
+      continue;
+    }
+    // indicator rows
+    const t: Template = tpl;
+    const hasCol = (r: Role) => t.cols.some((c) => c.role === r);
+    const colOf = (r: Role) => t.cols.findIndex((c) => c.role === r);
+    const run = headerRunAt(s, pos);
+    if (run) {
+      emitHeader(run);
+      pos = run.end;
+      continue;
+    }
+    const key = wordAt(s, pos, KEY);
+    if (key) {
+      tpl = null;
+      continue;
+    }
+    const row: OutCell[] = [];
+    let p = pos;
+    // a total row: 总分 + its numbers
+    const tot = wordAt(s, p, (i) => !!i.total);
+    if (tot) {
+      const e = afterNotes(s, tot.end);
+      const d = DIGITS_RE.exec(s.slice(e))?.[0] ?? "";
+      row.push(cell(p, e, 0));
+      const w = colOf("iweight");
+      const sc = colOf("iscore");
+      const numCols = [w, sc].filter((k) => k >= 0);
+      const found = d ? splits(d, numCols.length, null).filter((x) => numCols.length < 2 || Number(x[1]) <= Number(x[0])) : [];
+      if (found.length === 1) {
+        let at = e;
+        found[0]!.forEach((x, k) => {
+          row.push(cell(at, at + x.length, numCols[k]!));
+          at += x.length;
+        });
+      } else unplace(PART.ind, "总分数字连在一起，无法确定分值与得分的分界", e, e + d.length);
+      res.rows.push(row);
+      pos = e + d.length;
+      tpl = null;
+      continue;
+    }
+    // level names where a row starts
+    if (hasCol("level1") || hasCol("level2")) {
+      const m1 = wordAt(s, p, (i) => !!(i.l1 || i.l2));
+      if (m1 && (m1.info.l1 && !(m1.info.l2 && l1Seen))) {
+        if (!hasCol("level1")) {
+          // the header's 一级指标 cell was not read (garbled or lost): the level names show the column
+          const at = colOf("level2");
+          t.cols.splice(at, 0, { role: "level1", field: "level1" });
+          shiftHeader(res.rows, at);
+        }
+        row.push(cell(p, m1.end, colOf("level1")));
+        l1Seen = true;
+        p = m1.end;
+      }
+      const m2 = hasCol("level2") ? wordAt(s, p, (i) => !!i.l2) : null;
+      if (m2) {
+        row.push(cell(p, m2.end, colOf("level2")));
+        p = m2.end;
+      }
+    }
+    const body = indicatorBody(s, p, t, consensus);
+    if (!body.cells) {
+      // nothing confirms the split: the level cells are kept, the rest of the row is unplaced (up to the
+      // next label when the row's end is not seen: a cut row)
+      const end = Math.min(body.end ?? s.length, nextAnchor(p, KEY).pos);
+      if (row.length) res.rows.push(row);
+      unplace(PART.ind, "指标行文字连在一起，无法确定各栏的分界", p, end);
+      pos = end > pos ? end : s.length;
+      continue;
+    }
+    for (const [a, b, role] of body.cells) row.push(cell(a, b, colOf(role)));
+    res.rows.push(rowFromPlacement(row.map((o) => ({ o, p: { row: 0, col: o.col, joined: false }, sep: "" }))));
+    pos = body.end ?? s.length;
+  }
+  return res;
+
+  function shiftHeader(rows: OutRow[], at: number): void {
+    // the last header row (the template's) gets the inferred 一级指标 cell; its later cells move right
+    for (let r = rows.length - 1; r >= 0; r--) {
+      const row = rows[r]!;
+      if (!row.some((c) => norm(c.text) !== "" && indicatorColumnOf(c.text) !== null)) continue;
+      for (const c of row) if (c.col >= at) c.col++;
+      const label = VOCABULARY.indicators.columns.find((c) => c.field === "level1")!.labels[0]!;
+      row.push({ text: label, paragraphs: [label], col: at, inferred: true, ...(row[0]?.line !== undefined ? { line: row[0].line } : {}) });
+      row.sort((a, b) => a.col - b.col);
+      return;
+    }
+  }
+}
+
+/** Where an unsplittable indicator row ends: after its first digit run that a level name follows. */
+function rowEnd(s: string, p: number): number {
+  for (let i = p; i < s.length; i++) {
+    if (!/\d/.test(s[i]!)) continue;
+    let e = i;
+    while (e < s.length && /[0-9.%]/.test(s[e]!)) e++;
+    if (e >= s.length || wordAt(s, e, (x) => !!(x.l1 || x.l2 || x.total))) return e;
+    i = e;
+  }
+  return s.length;
+}
+
+/**
+ * The cells of one run-together indicator row after its level names: [start, end, role][], or null when
+ * nothing confirms a split.
+ *  - split target (度量单位 / 指标性质 columns): name, unit, operator, then the numbers run together —
+ *    split where exactly one reading passes the checks (分值 1–100, 得分 ≤ 分值, % values ≤ 100), or
+ *    where the rows above agree on one 分值/得分 pair;
+ *  - one target column: name, target, actual and the trailing scores — the target and actual are found
+ *    by repetition (the same text twice: 不超过预算不超过预算) or as two amounts of one unit (5亿元6.47亿元)
+ *    that the name itself ends with.
+ * `cells` is null when nothing confirms a split; `end` is then where the row visibly ends (after its
+ * numbers), or null when that is unknown (a cut row).
+ */
+function indicatorBody(s: string, p: number, t: Template, consensus: string[]): { cells: [number, number, Role][] | null; end: number | null } {
+  const roles = t.cols.map((c) => c.role);
+  const has = (r: Role) => roles.includes(r);
+  if (has("unit") || has("operator")) {
+    const nums: Role[] = roles.filter((r) => r === "target" || r === "iweight" || r === "actual" || r === "iscore");
+    for (let i = p + 1; i < s.length; i++) {
+      const u = unitAt(s, i);
+      if (!u) continue;
+      let e = i + u.length;
+      const op = operatorPrefix(s.slice(e, e + 4));
+      const opEnd = op ? e + op.length : e;
+      const d = /^[0-9.]+/.exec(s.slice(opEnd))?.[0];
+      if (!d) continue;
+      const pct = u === "%";
+      const found = splits(d, nums.length, null).filter((parts) => {
+        const v = (r: Role) => {
+          const k = nums.indexOf(r);
+          return k >= 0 ? Number(parts[k]) : null;
+        };
+        const w = v("iweight");
+        const sc = v("iscore");
+        if (w !== null && (w < 1 || w > 100)) return false;
+        if (sc !== null && (sc < 0 || (w !== null && sc > w))) return false;
+        if (pct && ((v("target") ?? 0) > 100 || (v("actual") ?? 0) > 200)) return false;
+        return true;
+      });
+      const key = (parts: string[]) => nums.map((r, k) => (r === "iweight" || r === "iscore" ? parts[k] : "")).join("|");
+      let pick = found.length === 1 ? found[0]! : null;
+      if (!pick && consensus.length) {
+        const agree = found.filter((x) => key(x) === consensus[consensus.length - 1]);
+        if (agree.length === 1) pick = agree[0]!;
+      }
+      if (!pick) return { cells: null, end: opEnd + d.length };
+      consensus.push(key(pick));
+      const cells: [number, number, Role][] = [
+        [p, i, "level3"],
+        [i, i + u.length, "unit"],
+      ];
+      if (op) cells.push([e, opEnd, "operator"]);
+      e = opEnd;
+      pick.forEach((x, k) => {
+        cells.push([e, e + x.length, nums[k]!]);
+        e += x.length;
+      });
+      return { cells: cells.filter(([, , r]) => has(r)), end: e };
+    }
+    return { cells: null, end: null };
+  }
+  // one target column: the row ends at the first digit run followed by a level name, a total, a key
+  // label or the end of the text
+  const end = rowEnd(s, p);
+  let e = end;
+  while (e > p && /[0-9.]/.test(s[e - 1]!)) e--;
+  const digits = s.slice(e, end);
+  const after = roles.slice(roles.indexOf("actual") + 1).filter((r) => r === "iweight" || r === "iscore");
+  const fail = { cells: null, end: digits ? end : null };
+  if (!digits || !after.length || !has("target") || !has("actual")) return fail;
+  const nsplit = splits(digits, after.length, null).filter((x) => after.length < 2 || (Number(x[0]) <= 100 && Number(x[1]) <= Number(x[0])));
+  if (nsplit.length !== 1 || nsplit[0]!.some((x) => Number(x) > 100)) return fail;
+  const text = s.slice(p, e);
+  let cut: [number, number] | null = null; // target, actual start offsets in text
+  for (let n = Math.floor((text.length - 1) / 2); n >= 1 && !cut; n--) {
+    const x = text.slice(text.length - n);
+    if (text.slice(text.length - 2 * n, text.length - n) === x) cut = [text.length - 2 * n, text.length - n];
+  }
+  if (!cut) {
+    const q2 = /(\d+(?:\.\d+)?)(\D{1,4})$/.exec(text);
+    const u = q2 ? unitSuffix(text) : null;
+    if (q2 && u && q2[2] === u) {
+      const before = text.slice(0, q2.index);
+      const q1 = new RegExp(`(\\d+(?:\\.\\d+)?)${u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).exec(before);
+      if (q1 && q1.index > 0 && before.slice(0, q1.index).endsWith(q1[0])) cut = [q1.index, q2.index];
+    }
+  }
+  if (!cut || cut[0] <= 0) return fail;
+  const cells: [number, number, Role][] = [
+    [p, p + cut[0], "level3"],
+    [p + cut[0], p + cut[1], "target"],
+    [p + cut[1], e, "actual"],
+  ];
+  let at = e;
+  nsplit[0]!.forEach((x, k) => {
+    cells.push([at, at + x.length, after[k]!]);
+    at += x.length;
+  });
+  return { cells, end };
+}
+
+/** A paragraph of run-together form text: a header run of the vocabulary somewhere inside it. */
+function isRunTogether(p: ParagraphBlock): boolean {
+  if (norm(p.text).length < 30) return false;
+  // whitespace kept: labels separated by spaces are the spaces shape, not run-together text
+  const s = toHalfWidth(p.text);
+  for (let i = 0; i < s.length; i++) if (headerRunAt(s, i)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entry point
+
+export function rebuildBlocks(blocks: Block[]): Block[] {
+  let nextTable = Math.max(-1, ...blocks.filter((b): b is TableBlock => b.kind === "table").map((b) => b.index)) + 1;
+  const out: Block[] = [];
+  let run: ParagraphBlock[] = [];
+  const flush = () => {
+    if (run.length) out.push(...rebuildParagraphs(run, () => nextTable++));
+    run = [];
+  };
+  for (const b of blocks) {
+    if (b.kind === "paragraph") {
+      run.push(b);
+      continue;
+    }
+    flush();
+    out.push(b.layout === "rows" ? rebuildRowsTable(b) : b);
+  }
+  flush();
+  // paragraphs taken into tables leave gaps, title lines split off add some: number them again in order
+  let p = 0;
+  return out.map((b) => (b.kind === "paragraph" && b.index !== p++ ? { ...b, index: p - 1 } : b));
+}
+
+function rebuildParagraphs(paras: ParagraphBlock[], newIndex: () => number): Block[] {
+  const out: Block[] = [];
+  let i = 0;
+  let plain: ParagraphBlock[] = [];
+  const flushPlain = () => {
+    if (plain.length) out.push(...rebuildLines(plain, newIndex));
+    plain = [];
+  };
+  while (i < paras.length) {
+    if (!isRunTogether(paras[i]!)) {
+      plain.push(paras[i]!);
+      i++;
+      continue;
+    }
+    flushPlain();
+    let j = i + 1;
+    while (j < paras.length && isRunTogether(paras[j]!)) j++;
+    const stream = paras.slice(i, j);
+    const r = rebuildStream(stream);
+    const first = stream[0]!;
+    if (!r.rows.some((row) => row.length)) {
+      out.push(...stream);
+      i = j;
+      continue;
+    }
+    for (const b of r.before) {
+      const p: ParagraphBlock = { kind: "paragraph", index: first.index, text: b.text };
+      if (b.line !== undefined) p.line = b.line;
+      if (first.page !== undefined) p.page = first.page;
+      out.push(p);
+    }
+    out.push(toTable(newIndex(), r.rows, first.page !== undefined ? { page: first.page } : {}, r.unplaced));
+    i = j;
+  }
+  flushPlain();
+  return out;
+}
+
+function rebuildLines(paras: ParagraphBlock[], newIndex: () => number): Block[] {
+  if (!holdsForm(paras)) return paras;
+  const spaces = paras.some((p) => {
+    const w = splitSpaces(p.text);
+    return w.length >= 3 && headerOf(w) !== null;
+  });
+  const built = spaces ? spacesRows(paras) : linesRows(paras);
+  if (!built.length) return paras;
+  const out: Block[] = [];
+  let k = 0;
+  for (const b of built) {
+    out.push(...paras.slice(k, b.from));
+    const page = paras[b.from]!.page;
+    out.push(toTable(newIndex(), b.rows, page !== undefined ? { page } : {}, []));
+    k = b.to;
+  }
+  out.push(...paras.slice(k));
+  return out;
+}
