@@ -27,6 +27,8 @@ const RealGoldSchema = z.object({
       sheet: z.string().optional(),
       doc: z.record(z.string(), z.unknown()),
       notes: z.string().optional(),
+      /** Error-severity findings that are true defects of this document (any other error is a false one). */
+      errors: z.array(z.string()).optional(),
       review: z.object({ items: z.array(z.string()), notes: z.string().optional() }).optional(),
     }),
   ),
@@ -46,9 +48,9 @@ export interface RealFileResult extends PRF {
   format: string;
   documents: { expected: number; found: number };
   error: string | null;
-  /** Error-severity findings of `check` on the file's documents. `misread`: the field it names was read
-   * wrong (it differs from the expected values) — a false error caused by the reader. */
-  errorFindings: { document: number; code: string; label: string; misread: boolean }[];
+  /** Error-severity findings of `check` on the file's labelled documents. `expected`: a true defect listed in
+   * the expected values; `misread`: the field it names was read wrong. Unexpected ones are false errors. */
+  errorFindings: { document: number; code: string; label: string; expected: boolean; misread: boolean }[];
   wrong: FieldDiff[];
   fields: number;
 }
@@ -57,7 +59,7 @@ export interface RealResult {
   files: RealFileResult[];
   byFamily: Record<string, PRF & { files: number }>;
   byFormat: Record<string, PRF & { files: number }>;
-  overall: PRF & { files: number; documentsRight: number; errorFindings: number; misreadErrors: number };
+  overall: PRF & { files: number; documentsRight: number; errorFindings: number; falseErrors: number; misreadErrors: number };
 }
 
 const sum = (xs: Counts[]): Counts => xs.reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }), { tp: 0, fp: 0, fn: 0 });
@@ -85,16 +87,18 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
       const idx = g.documents[Number(m[1])]!.index;
       wrongAt.set(idx, [...(wrongAt.get(idx) ?? []), m[2]!]);
     }
-    const errorFindings = checked.documents.flatMap((d, i) =>
-      d.findings
+    const errorFindings = checked.documents.flatMap((d, i) => {
+      const labelled = g.documents.find((x) => x.index === i);
+      if (!labelled) return [];
+      return d.findings
         .filter((f) => f.severity === "error")
         .map((f) => {
           const field = f.where.field ?? "";
           const wrong = wrongAt.get(i) ?? [];
           const misread = field !== "" && wrong.some((p) => p.startsWith(field) || field.startsWith(p.replace(/\.length$/, "")));
-          return { document: i, code: f.code, label: f.where.label, misread };
-        }),
-    );
+          return { document: i, code: f.code, label: f.where.label, expected: (labelled.errors ?? []).includes(f.code), misread };
+        });
+    });
     const res: RealFileResult = {
       id: g.id,
       family: g.family,
@@ -107,8 +111,8 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
       ...prf({ tp: s.tp, fp: s.fp + (r.documents.length > g.document_count ? countDiff : 0), fn: s.fn + (r.documents.length < g.document_count ? countDiff : 0) }),
     };
     files.push(res);
-    const misread = errorFindings.filter((e) => e.misread).length;
-    log(`  ${res.id.padEnd(48)} P ${pc(res.precision)}  R ${pc(res.recall)}  F1 ${pc(res.f1)}  文档 ${res.documents.found}/${res.documents.expected}  错误级问题 ${errorFindings.length}（误读所致 ${misread}）${res.error ? `  读取失败 ${res.error}` : ""}`);
+    const falseErrors = errorFindings.filter((e) => !e.expected).length;
+    log(`  ${res.id.padEnd(48)} P ${pc(res.precision)}  R ${pc(res.recall)}  F1 ${pc(res.f1)}  文档 ${res.documents.found}/${res.documents.expected}  错误级问题 ${errorFindings.length}（非真实缺陷 ${falseErrors}）${res.error ? `  读取失败 ${res.error}` : ""}`);
   }
   const group = (key: (f: RealFileResult) => string) => {
     const out: Record<string, PRF & { files: number }> = {};
@@ -127,6 +131,7 @@ export async function runRealEval(log: (s: string) => void = () => {}): Promise<
       files: files.length,
       documentsRight: files.filter((f) => f.documents.found === f.documents.expected).length,
       errorFindings: files.reduce((n, f) => n + f.errorFindings.length, 0),
+      falseErrors: files.reduce((n, f) => n + f.errorFindings.filter((e) => !e.expected).length, 0),
       misreadErrors: files.reduce((n, f) => n + f.errorFindings.filter((e) => e.misread).length, 0),
     },
   };
@@ -142,7 +147,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     for (const f of r.files) {
       if (only && !f.id.includes(only)) continue;
       for (const w of f.wrong) console.log(`    ${f.id} ${w.path}: 应为 ${JSON.stringify(w.expected)?.slice(0, 80)} 实为 ${JSON.stringify(w.actual)?.slice(0, 80)}`);
-      for (const e of f.errorFindings) console.log(`    ${f.id} 错误级${e.misread ? "（误读）" : ""} ${e.code} [${e.document}] ${e.label}`);
+      for (const e of f.errorFindings) console.log(`    ${f.id} 错误级${e.expected ? "（真实缺陷）" : e.misread ? "（误读）" : "（非真实缺陷）"} ${e.code} [${e.document}] ${e.label}`);
     }
   }
 }

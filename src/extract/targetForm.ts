@@ -256,6 +256,9 @@ function readTargets(doc: TargetFormDoc, rows: RRow[], role: Map<RRow, Role>, P:
       pending.push(r);
       continue;
     }
+    // Blank rows between two targets are rows of the group above them (a printed row left empty).
+    for (const _ of pending) pushTarget(doc, head, level1, level2, new Map(), P);
+    pending.length = 0;
     const v = readIndicatorRow(r, head);
     const l1 = v.get("level1");
     const l2 = v.get("level2");
@@ -264,8 +267,6 @@ function readTargets(doc: TargetFormDoc, rows: RRow[], role: Map<RRow, Role>, P:
       level1 = l1;
     }
     if (l2 && l2.key !== "") level2 = l2;
-    for (const _ of pending) pushTarget(doc, head, level1, level2, new Map(), P);
-    pending.length = 0;
     pushTarget(doc, head, level1, level2, v, P);
   }
 }
