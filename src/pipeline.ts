@@ -9,7 +9,8 @@ import { recognizeReport } from "./extract/report.ts";
 import { recognizeSelfEval } from "./extract/selfEval.ts";
 import type { ParagraphBlock } from "./ingest/blocks.ts";
 import { ingest, type IngestOptions } from "./ingest/index.ts";
-import { recognize } from "./extract/index.ts";
+import { recognizeRebuilt } from "./extract/index.ts";
+import { rebuildBlocks } from "./extract/rebuild.ts";
 import { emptyTargetForm } from "./extract/targetForm.ts";
 import { emptyDept } from "./extract/dept.ts";
 import { paraProvOf } from "./extract/rows.ts";
@@ -36,8 +37,12 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
     return { file, format: null, documents: [], error: toFileError(e, file) };
   }
   let documents: PerfDoc[];
+  // The rebuilt blocks (pasted rows under their headers, text runs turned into tables) are what the
+  // documents' provenance points at, so the LLM fallback is given those tables.
+  let blocks = ing.blocks;
   try {
-    documents = recognize(ing.blocks, file);
+    blocks = rebuildBlocks(ing.blocks);
+    documents = recognizeRebuilt(blocks, file);
   } catch (e) {
     return { file, format: ing.format, documents: [], error: toFileError(e, file) };
   }
@@ -67,7 +72,7 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
       const sources: { source: TableBlock | string; newRows: boolean }[] = [];
       if (d.unread.length) sources.push({ source: d.unread.map((u) => u.text ?? "").join("\n"), newRows: true });
       const t = d.kind === "自评表" ? d.provenance.table?.table : d.provenance.tables[0]?.table;
-      const table = ing.blocks.find((b): b is TableBlock => b.kind === "table" && b.index === t);
+      const table = blocks.find((b): b is TableBlock => b.kind === "table" && b.index === t);
       if (table) sources.push({ source: table, newRows: false });
       try {
         for (const s of sources) {

@@ -328,3 +328,38 @@ describe("narrative-only reports and unread text (grounded, rows may be added)",
     expect(r.llm?.findings.map((f) => f.where.field)).toEqual(["department"]);
   });
 });
+
+describe("unread pieces of a pasted form go to the model (real file t05)", () => {
+  it("the run-together row the rules left unread becomes an indicator; an invented target is dropped", async () => {
+    const p = `${SEEDS_DIR}/../real/pasted/t05-hb-xiangyang-zhongxinyiyuan-ziping-2021.txt`;
+    const bytes = new Uint8Array(readFileSync(p));
+    const plain = await extractBuffer(bytes, p);
+    const before = plain.documents[0] as SelfEvalDoc;
+    expect(before.unread.map((u) => u.part)).toEqual(["绩效指标"]);
+    const n = before.indicators.length;
+    fake.setFallback(json({ fields: [] })); // later calls (the table itself) find nothing new
+    fake.script(
+      json({
+        fields: [
+          { path: `indicators[${n}].level3`, value: "院区建成后,可持续为周边群众提供医疗服务", text: "院区建成后,可持续为周边群众提供医疗服务" },
+          { path: `indicators[${n}].target`, value: "服务范围扩大", text: "服务范围扩大" },
+          { path: `indicators[${n}].actual`, value: "服务范围扩大20%", text: "服务范围扩大20%" }, // not in the text
+        ],
+      }),
+    );
+    try {
+      const r = await extractBuffer(bytes, p, { llm: llmFor() });
+      const d = r.documents[0] as SelfEvalDoc;
+      expect(d.indicators).toHaveLength(n + 1);
+      expect(d.indicators[n]).toMatchObject({ level3: "院区建成后,可持续为周边群众提供医疗服务", target: "服务范围扩大", actual: null });
+      expect(r.llm?.findings.map((f) => f.where.field)).toEqual([`indicators[${n}].actual`]);
+      // Only the unread piece went to the model for new rows.
+      const user = fake.requests[0]!.body.messages.at(-1).content as string;
+      const fragment = /<fragment>([\s\S]*)<\/fragment>/.exec(user)![1]!;
+      expect(fragment).toContain("服务范围扩大服务范");
+      expect(fragment).not.toContain("每年财政补助");
+    } finally {
+      fake.setFallback(null);
+    }
+  });
+});

@@ -59,7 +59,11 @@ function startsWithName(r: RRow): boolean {
 }
 
 export function recognize(input: Block[], file: string): PerfDoc[] {
-  const blocks = rebuildBlocks(input);
+  return recognizeRebuilt(rebuildBlocks(input), file);
+}
+
+/** `recognize` on blocks the rebuild stage has already run over (the pipeline keeps them for the LLM fallback). */
+export function recognizeRebuilt(blocks: Block[], file: string): PerfDoc[] {
   const segments: Segment[] = [];
   let paras: ParagraphBlock[] = [];
   let current: Segment | null = null;
