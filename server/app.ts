@@ -14,7 +14,7 @@ import { extractIsolated } from "./isolate.ts";
 import { defaultProfile, type Profile } from "../src/score/profile.ts";
 import type { Override, Store, StoredDocument } from "../src/store/index.ts";
 import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./errors.ts";
-import { contentDisposition, sanitizeFileName, userFromHeader } from "./names.ts";
+import { contentDisposition, personName, sanitizeFileName, userFromHeader } from "./names.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { suggestWithLlm } from "../src/suggest/llm.ts";
@@ -23,6 +23,7 @@ import { vagueTarget } from "../src/validate/vague.ts";
 import { LlmError } from "../src/llm/errors.ts";
 import { documentSummaries, documentView, draftView, findingById, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
 import { CSP, appBundle, staticFile } from "./web.ts";
+import { REVIEW_CHECKLIST, asProjectReviews, itemCounts, itemOf, projectReview, requireReview } from "./review.ts";
 
 export interface AppDeps {
   store: Store;
@@ -88,6 +89,9 @@ async function exportBytes(format: ExportFormat, docs: PerfDoc[], drafts: Map<nu
   return m.exportDocx(docs, { drafts });
 }
 
+/** A written reason: only letters and digits count, so zero-width characters or "。。。。" are not one. */
+export const isWrittenReason = (reason: string) => (reason.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_CHARS;
+
 /** Overrides for every remaining error finding, or the findings still lacking a written reason. */
 function resolveOverrides(findings: S.FindingView[], given: { findingId: string; reason: string }[]): { overrides: Override[]; missing: S.FindingView[] } {
   const overrides: Override[] = [];
@@ -96,8 +100,7 @@ function resolveOverrides(findings: S.FindingView[], given: { findingId: string;
     if (f.severity !== "error") continue;
     const o = given.find((g) => g.findingId === f.id);
     const reason = o?.reason.trim() ?? "";
-    // Only letters and digits count: zero-width characters or "。。。。" are not a written reason.
-    if ((reason.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_CHARS) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
+    if (isWrittenReason(reason)) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
     else missing.push(f);
   }
   return { overrides, missing };
@@ -431,6 +434,84 @@ export function createApp(deps: AppDeps): Hono {
     const rows = await store.listDocuments(id);
     if (rows.length === 0) throw new ApiError(422, "NOTHING_TO_EXPORT", "该工作区还没有识别出任何文档，无可导出");
     return sendExport(c, format, rows, ws.name);
+  });
+
+  // ── review (审核意见, src/review) ────────────────────────────────────────────────────────
+  // Every 申报表 (and 部门整体 目标表) reviewed at its current version with the default checklist; a
+  // reviewer's waivers are laid over the opinions and leave them out of the 审核意见表.
+
+  async function workspaceReview(c: Context): Promise<{ ws: { id: number; name: string }; review: S.WorkspaceReview }> {
+    const id = idOf(c, "工作区");
+    const { item: filter } = parseOr400(S.ReviewQuery, { item: c.req.query("item") }, "筛选参数");
+    const ws = await store.getWorkspace(id);
+    if (!ws) throw notFound(`工作区 ${id} `);
+    const item = filter === undefined ? null : itemOf(filter);
+    const [files, docs, waivers] = await Promise.all([store.listFiles(id), store.listDocuments(id), store.listWaivers({ workspaceId: id })]);
+    const names = new Map(files.map((f) => [f.id, f.name]));
+    const all = docs.flatMap((d) => projectReview(d, names.get(d.fileId) ?? "", waivers) ?? []);
+    const projects = item ? all.filter((p) => p.opinions.some((o) => o.code === item.code)) : all;
+    const review: S.WorkspaceReview = {
+      workspace: { id: ws.id, name: ws.name },
+      checklist: { name: REVIEW_CHECKLIST.name, dimensions: REVIEW_CHECKLIST.dimensions },
+      total: all.length,
+      item,
+      items: itemCounts(all),
+      projects,
+    };
+    return { ws, review };
+  }
+
+  app.get("/api/workspaces/:id/review", async (c) => c.json((await workspaceReview(c)).review));
+
+  app.get("/api/workspaces/:id/review.xlsx", async (c) => {
+    const { ws, review } = await workspaceReview(c);
+    if (review.total === 0) throw new ApiError(422, "NOTHING_TO_EXPORT", "该工作区没有绩效目标申报表，无可导出的审核意见");
+    if (review.projects.length === 0) throw new ApiError(422, "NOTHING_TO_EXPORT", `没有含“${review.item?.name ?? ""}”的项目，无可导出的审核意见`);
+    const m = await loadModule("审核意见表导出", () => import("../src/export/reviewXlsx.ts"));
+    const out = await m.exportReviewXlsx(asProjectReviews(review.projects), REVIEW_CHECKLIST);
+    c.header("Content-Type", MIME.xlsx);
+    c.header("Content-Disposition", contentDisposition(`${ws.name}审核意见表${review.item ? `（${review.item.name}）` : ""}.xlsx`));
+    c.header("Cache-Control", "no-store");
+    return c.body(out as Uint8Array<ArrayBuffer>);
+  });
+
+  const fileNameOf = async (row: StoredDocument) => (await store.getFile(row.fileId))?.name ?? "";
+  const documentReview = async (row: StoredDocument) => requireReview(row, await fileNameOf(row), await store.listWaivers({ documentId: row.id }));
+
+  app.get("/api/documents/:id/review", async (c) => c.json(await documentReview(await loadDocument(store, idOf(c, "文档")))));
+
+  async function liftWaiver(c: Context, row: StoredDocument, code: string, by: string | null) {
+    const lifted = await store.liftWaiver({ documentId: row.id, code, user: by, detail: { version: row.version } });
+    if (!lifted) throw new ApiError(404, "WAIVER_NOT_FOUND", `该项目的“${code}”审核意见没有被豁免，无需撤销`);
+    return c.json(await documentReview(row));
+  }
+
+  app.post("/api/documents/:id/review/waive", async (c) => {
+    const id = idOf(c, "文档");
+    const body = parseOr400(S.WaiveBody, await jsonBody(c));
+    const row = await loadDocument(store, id);
+    const by = personName(body.by) ?? userOf(c);
+    if (body.reason === null) return liftWaiver(c, row, body.code, by);
+    const current = requireReview(row, await fileNameOf(row), []);
+    const o = current.opinions.find((x) => x.code === body.code);
+    if (!o) throw new ApiError(404, "OPINION_NOT_FOUND", `该项目当前没有“${body.code}”审核意见：文档可能已修改，请刷新后再试`);
+    const reason = body.reason.trim();
+    if (!isWrittenReason(reason)) {
+      throw new ApiError(422, "REASON_REQUIRED", `请写明豁免“${o.item}”的理由（至少 ${MIN_REASON_CHARS} 个字，标点和空格不计），理由将记入审计记录`);
+    }
+    if (!by) throw new ApiError(400, "NAME_REQUIRED", "请写明豁免人：在页面右上角填写经办人姓名（接口可用 by 或请求头 X-User）");
+    await store.waiveOpinion({
+      documentId: row.id, code: o.code, reason, field: o.evidence[0]?.field ?? null, user: by,
+      detail: { item: o.item, dimension: o.dimension, text: o.text, version: row.version },
+    });
+    return c.json(await documentReview(row));
+  });
+
+  app.delete("/api/documents/:id/review/waive", async (c) => {
+    const id = idOf(c, "文档");
+    const { code } = parseOr400(S.LiftWaiverQuery, { code: c.req.query("code") }, "撤销参数");
+    const row = await loadDocument(store, id);
+    return liftWaiver(c, row, code, userOf(c));
   });
 
   // ── drafts (SSE) ─────────────────────────────────────────────────────────────────────────

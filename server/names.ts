@@ -49,6 +49,11 @@ export function userFromHeader(raw: string | undefined): string | null {
   } catch {
     s = raw;
   }
-  s = s.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 40);
+  return personName(s);
+}
+
+/** A person's name as given (header or body): no control characters, trimmed, at most 40 characters; null when empty. */
+export function personName(raw: string | null | undefined): string | null {
+  const s = (raw ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 40);
   return s === "" ? null : s;
 }

@@ -30,6 +30,7 @@ function paths(): Record<string, Record<string, Op>> {
   const doc = idParam("id", "文档");
   const draft = idParam("id", "草稿");
   const common = { "400": err("参数不正确"), "401": err("需要访问令牌") };
+  const itemQuery = { name: "item", in: "query", required: false, description: "审核项名称（如 测算依据不规范）或代码（如 CALC_BASIS）", schema: { type: "string" } };
   const sse = {
     description: "text/event-stream：progress（进度）、delta（增量文本）、section（一节完成）、done（含保存后的草稿及核对结果）、error",
     content: { "text/event-stream": { schema: ref("DraftEvent") } },
@@ -67,6 +68,45 @@ function paths(): Record<string, Record<string, Op>> {
         responses: { "200": { description: "文件下载（Content-Disposition 含 RFC 5987 中文文件名）" }, "404": err("不存在"), ...common },
       },
     },
+    "/api/workspaces/{id}/review": {
+      get: {
+        summary: "审核意见：工作区内每个申报表（及部门整体绩效目标表）按默认审核清单审核，含各审核项的项目数；可按审核项筛选",
+        tags: ["审核"],
+        parameters: [ws, itemQuery],
+        responses: { "200": ok(ref("WorkspaceReview")), "404": err("不存在"), ...common },
+      },
+    },
+    "/api/workspaces/{id}/review.xlsx": {
+      get: {
+        summary: "导出审核意见表（每个项目一行，按审核维度列出意见，末列小结；已豁免的意见不列入；可带 ?item= 只导出有该审核项的项目）",
+        tags: ["审核"],
+        parameters: [ws, itemQuery],
+        responses: { "200": { description: "审核意见表 .xlsx 下载" }, "404": err("不存在"), "422": err("没有可导出的申报表"), "501": err("导出模块不可用"), ...common },
+      },
+    },
+    "/api/documents/{id}/review": {
+      get: { summary: "一个申报表的审核意见（含证据所在单元格、豁免情况）", tags: ["审核"], parameters: [doc], responses: { "200": ok(ref("ProjectReview")), "404": err("不存在"), "422": err("不是申报表，不做审核"), ...common } },
+    },
+    "/api/documents/{id}/review/waive": {
+      post: {
+        summary: "豁免一条审核意见（写明理由，记入审计记录；再次豁免同一意见则替换理由）；reason 为 null 时撤销豁免",
+        tags: ["审核"],
+        parameters: [doc],
+        requestBody: body(S.WaiveBody),
+        responses: {
+          "200": ok(ref("ProjectReview")),
+          "404": err("文档、审核意见或豁免不存在"),
+          "422": err("理由不足 4 个字，或文档不是申报表"),
+          ...common,
+        },
+      },
+      delete: {
+        summary: "撤销对一条审核意见的豁免（记入审计记录）",
+        tags: ["审核"],
+        parameters: [doc, { name: "code", in: "query", required: true, description: "审核项代码，如 CALC_BASIS", schema: { type: "string" } }],
+        responses: { "200": ok(ref("ProjectReview")), "404": err("文档或豁免不存在"), ...common },
+      },
+    },
     "/api/files/{id}/content": {
       get: { summary: "下载上传的原始文件（逐字节保存）", tags: ["文件"], parameters: [idParam("id", "文件")], responses: { "200": { description: "原始文件" }, "404": err("不存在"), ...common } },
     },
@@ -101,7 +141,7 @@ function paths(): Record<string, Record<string, Op>> {
       get: { summary: "版本历史（提取及每次修改：谁、何时、字段、原值→新值）", tags: ["文档"], parameters: [doc], responses: { "200": ok({ type: "object", properties: { versions: { type: "array", items: ref("DocumentVersion") } } }), "404": err("不存在"), ...common } },
     },
     "/api/documents/{id}/audit": {
-      get: { summary: "审计记录（确认与不修改理由）", tags: ["文档"], parameters: [doc], responses: { "200": ok({ type: "object", properties: { entries: { type: "array", items: ref("AuditEntry") } } }), "404": err("不存在"), ...common } },
+      get: { summary: "审计记录（确认与不修改理由、审核意见的豁免与撤销）", tags: ["文档"], parameters: [doc], responses: { "200": ok({ type: "object", properties: { entries: { type: "array", items: ref("AuditEntry") } } }), "404": err("不存在"), ...common } },
     },
     "/api/documents/{id}/accept": {
       post: { summary: "确认自评表：无错误级问题，或每个错误都写明理由", tags: ["确认"], parameters: [doc], requestBody: body(S.AcceptBody), responses: { "200": ok(ref("DocumentView")), "404": err("不存在"), "409": err("仍有未处理的错误级问题（findings 列出）或版本冲突"), ...common } },

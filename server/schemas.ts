@@ -4,7 +4,7 @@ import { z } from "zod";
 
 // Validation messages reach users: Chinese, not zod's English defaults.
 z.config(z.locales.zhCN());
-import { PerfDocSchema } from "../src/domain/document.ts";
+import { PerfDocSchema, ProvenanceSchema } from "../src/domain/document.ts";
 import { FindingSchema, PlaceSchema, SuggestionSchema } from "../src/domain/finding.ts";
 
 export const IdParam = z.coerce.number({ error: "编号应为正整数" }).int("编号应为正整数").positive("编号应为正整数");
@@ -66,6 +66,19 @@ export const ReviseBody = z
 export const ExportQuery = z.object({
   format: z.enum(["docx", "xlsx", "json"], { error: "导出格式应为 docx、xlsx 或 json" }).default("docx"),
 });
+
+export const ReviewQuery = z.object({
+  item: z.string().trim().min(1, "审核项不能为空").max(100).optional().describe("只列出有该审核项的项目：审核项名称（测算依据不规范）或代码（CALC_BASIS）"),
+});
+
+/** Same rule as an override's reason: letters and digits only count (see MIN_REASON_CHARS in app.ts). */
+export const WaiveBody = z.object({
+  code: z.string().trim().min(1, "请给出审核项代码").max(100).describe("审核意见的编号（即审核项代码，如 CALC_BASIS）"),
+  reason: z.string().max(2000, "理由不能超过 2000 字").nullable().describe("豁免理由（至少 4 个字，记入审计记录）；null 表示撤销豁免"),
+  by: z.string().max(40, "姓名不能超过 40 个字").optional().describe("豁免人；省略时取请求头 X-User"),
+});
+
+export const LiftWaiverQuery = z.object({ code: z.string().trim().min(1, "请给出审核项代码（?code=）").max(100) });
 
 // ── responses ──────────────────────────────────────────────────────────────────────────────
 
@@ -217,6 +230,75 @@ export const AuditSchema = z
   })
   .meta({ id: "AuditEntry" });
 
+export const ReviewEvidenceSchema = z
+  .object({
+    text: z.string().describe("证据所在单元格的原文（空白单元格为空串）"),
+    where: z.string().describe("位置，如“产出/数量/会计凭证数量/目标值”"),
+    field: z.string().describe("审核所依据的申报表字段路径，如 targets[3].value、calc_basis"),
+    cell: z.string().nullable().describe("该证据在本文档表单上的字段路径（部门整体目标表为 indicators[3].target 等）；表单上没有对应单元格时为 null"),
+    provenance: ProvenanceSchema.nullable(),
+  })
+  .meta({ id: "ReviewEvidence" });
+
+export const OpinionViewSchema = z
+  .object({
+    id: z.string().describe("本文档内审核意见的编号（审核项代码），用于豁免"),
+    dimension: z.string().describe("审核维度：完整性、相关性、适当性、可行性"),
+    item: z.string().describe("审核项名称，如“测算依据不规范”"),
+    code: z.string(),
+    severity: z.enum(["error", "warning"]),
+    where: z.string(),
+    text: z.string().describe("审核意见（填好证据的标准意见）"),
+    suggestion: z.string().nullable(),
+    evidence: z.array(ReviewEvidenceSchema),
+    waived: z
+      .object({ by: z.string().nullable(), reason: z.string(), at: z.string() })
+      .nullable()
+      .describe("已豁免时：豁免人、理由、时间；豁免的意见不进入审核意见表"),
+  })
+  .meta({ id: "ReviewOpinion" });
+
+export const ProjectReviewViewSchema = z
+  .object({
+    documentId: z.number(),
+    fileId: z.number(),
+    fileName: z.string(),
+    sheet: z.string().nullable(),
+    index: z.number(),
+    kind: z.enum(["目标申报表", "部门整体"]),
+    version: z.number().describe("审核所依据的文档版本"),
+    code: z.string().nullable().describe("项目编码"),
+    name: z.string().nullable(),
+    unit: z.string().nullable().describe("申请单位（实施单位）"),
+    amount: z.number().nullable().describe("本年度项目金额，按表上填写"),
+    moneyUnit: z.string().nullable(),
+    items: z.array(z.string()).describe("审核项名称（含已豁免的），按意见顺序"),
+    counts: z.object({ error: z.number(), warning: z.number(), waived: z.number() }).describe("未豁免的错误级、意见级条数，及已豁免条数"),
+    dimensions: z.array(z.string()).describe("审核维度，按审核清单顺序（审核意见表的列）"),
+    opinions: z.array(OpinionViewSchema),
+  })
+  .meta({ id: "ProjectReview" });
+
+export const ReviewItemCountSchema = z.object({
+  code: z.string(),
+  item: z.string(),
+  dimension: z.string(),
+  severity: z.enum(["error", "warning"]),
+  projects: z.number().describe("有该审核项的项目数（含已豁免）"),
+  open: z.number().describe("其中未豁免的项目数"),
+});
+
+export const WorkspaceReviewSchema = z
+  .object({
+    workspace: z.object({ id: z.number(), name: z.string() }),
+    checklist: z.object({ name: z.string(), dimensions: z.array(z.string()) }),
+    total: z.number().describe("工作区内审核的项目数（筛选前）"),
+    item: z.object({ code: z.string(), name: z.string() }).nullable().describe("所用的筛选审核项"),
+    items: z.array(ReviewItemCountSchema).describe("各审核项的项目数（供筛选），按审核清单顺序，只列出现过的"),
+    projects: z.array(ProjectReviewViewSchema),
+  })
+  .meta({ id: "WorkspaceReview" });
+
 export const HealthSchema = z
   .object({
     ok: z.boolean(),
@@ -234,3 +316,7 @@ export type FindingView = z.infer<typeof FindingViewSchema>;
 export type DocumentView = z.infer<typeof DocumentViewSchema>;
 export type DraftView = z.infer<typeof DraftViewSchema>;
 export type HealthView = z.infer<typeof HealthSchema>;
+export type OpinionView = z.infer<typeof OpinionViewSchema>;
+export type ProjectReviewView = z.infer<typeof ProjectReviewViewSchema>;
+export type ReviewItemCount = z.infer<typeof ReviewItemCountSchema>;
+export type WorkspaceReview = z.infer<typeof WorkspaceReviewSchema>;
