@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { runExtractionEval, pc, type ExtractionResult } from "./extraction.ts";
 import { loadRealGold, runRealEval, type RealResult } from "./real.ts";
+import { runReviewEval, type ReviewEvalResult } from "./review.ts";
 import { runValidationEval, type ValidationResult } from "./validation.ts";
 import { runDraftingEval, type DraftingResult } from "./drafting.ts";
 import { llmEvals, LLM_NOT_RUN_REASON, type LlmEvalResult } from "./llm.ts";
@@ -43,6 +44,10 @@ const headerKeys = ["name", "code", "department", "implementer", "period", "proj
 const headerWrong = workbooks.flatMap((f) => f.wrong.filter((w) => headerKeys.some((k) => new RegExp(`^documents\\[\\d+\\]\\.${k}$`).test(w.path))));
 const headerFields = loadRealGold().filter((g) => g.format === "xlsx").reduce((n, g) => n + g.documents.reduce((m, d) => m + headerKeys.filter((k) => d.doc[k] !== undefined && d.doc[k] !== null).length, 0), 0);
 log(`   工作簿表头字段 ${headerFields - headerWrong.length}/${headerFields} 正确`);
+
+log("== 1c. 申报表审核（对照 50 个按原文标注的项目）");
+const review = await runReviewEval(log);
+log(`   合计 P ${pc(review.overall.precision)}  R ${pc(review.overall.recall)}；未达 0.9 的审核项：${review.belowGoal.join("、") || "无"}；每个项目的 check 问题数中位数 ${review.findingsPerProject.before.median} → ${review.findingsPerProject.after.median}（合并前 → 合并后）   [${secs()}]`);
 
 log("== 2. 核验（按问题代码，对照 gold 缺陷）");
 const validation = await runValidationEval(log);
@@ -83,6 +88,7 @@ const checks = [
   { name: `真实文件字段 F1 ≥ ${pc(TARGETS.realF1, 0)}`, ok: real.overall.f1 >= TARGETS.realF1, value: pc(real.overall.f1, 1) },
   { name: "工作簿表头字段 100%", ok: headerWrong.length === 0, value: `${headerFields - headerWrong.length}/${headerFields}` },
   { name: "真实文件非真实缺陷的错误级问题 = 0", ok: real.overall.falseErrors === 0, value: String(real.overall.falseErrors) },
+  { name: "每个审核项 precision、recall ≥ 0.9", ok: review.belowGoal.length === 0, value: review.belowGoal.length ? `未达：${review.belowGoal.map((k) => `${k}（P ${pc(review.byItem[k]!.precision, 0)} R ${pc(review.byItem[k]!.recall, 0)}）`).join("、")}` : "全部达到" },
 ];
 
 const result = {
@@ -93,6 +99,7 @@ const result = {
   checks,
   extraction,
   real,
+  review,
   validation,
   drafting,
   llm,
@@ -118,6 +125,7 @@ function markdown(r: {
   checks: { name: string; ok: boolean; value: string }[];
   extraction: ExtractionResult;
   real: RealResult;
+  review: ReviewEvalResult;
   validation: ValidationResult;
   drafting: DraftingResult;
   llm: LlmEvalResult | null;
@@ -171,6 +179,19 @@ function markdown(r: {
     L.push(`**${f.id}** wrong fields`, "", "| path | expected | actual |", "|---|---|---|");
     for (const d of f.wrong.slice(0, 60)) L.push(`| ${d.path} | ${cell(d.expected)} | ${cell(d.actual)} |`);
     if (f.wrong.length > 60) L.push(`| … ${f.wrong.length - 60} more | | |`);
+    L.push("");
+  }
+
+  const rv = r.review;
+  L.push("## 1c. Review of 申报表 (templates.md §3)", "");
+  L.push(`${rv.projects} projects of the development workbooks, review items labelled by reading them (evals/data/real, \`review\`). Matched by item name per project.`, "");
+  L.push("| review item | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|");
+  for (const [k, x] of Object.entries(rv.byItem)) if (x.tp + x.fp + x.fn > 0) L.push(`| ${k} | ${x.tp} | ${x.fp} | ${x.fn} | ${p(x.precision)} | ${p(x.recall)} |`);
+  L.push(`| **overall** | ${rv.overall.tp} | ${rv.overall.fp} | ${rv.overall.fn} | **${p(rv.overall.precision)}** | **${p(rv.overall.recall)}** |`, "");
+  L.push(`\`check\` findings per project (same 50 projects): median ${rv.findingsPerProject.before.median} (mean ${rv.findingsPerProject.before.mean}) as raised per code and cell, median ${rv.findingsPerProject.after.median} (mean ${rv.findingsPerProject.after.mean}) after grouping.`, "");
+  if (rv.mismatches.length) {
+    L.push("| project | missed | extra |", "|---|---|---|");
+    for (const m of rv.mismatches) L.push(`| ${m.file}[${m.index}] ${cell(m.name)} | ${m.missed.join("、")} | ${m.extra.join("、")} |`);
     L.push("");
   }
 

@@ -10,6 +10,7 @@ import { checkExtracted } from "../src/check.ts";
 import { defaultProfile } from "../src/score/profile.ts";
 import { loadRealGold, REAL_DIR } from "./real.ts";
 import { prf, pc, type PRF } from "./extraction.ts";
+import { atomsOf } from "../src/validate/group.ts";
 
 export interface ReviewEvalResult {
   projects: number;
@@ -18,8 +19,12 @@ export interface ReviewEvalResult {
   /** Items below the 0.9 goal in precision or recall. */
   belowGoal: string[];
   mismatches: { file: string; index: number; name: string | null; missed: string[]; extra: string[] }[];
-  findingsPerProject: { median: number; mean: number };
+  /** `check` findings per labelled project: as the validator raises them (one per code and cell) and as
+   * `check` reports them (grouped: one per fault on a cell, one per code on a document). */
+  findingsPerProject: { before: { median: number; mean: number }; after: { median: number; mean: number } };
 }
+
+const stats = (xs: number[]) => ({ median: median(xs), mean: Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10 });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -30,6 +35,7 @@ export async function runReviewEval(log: (s: string) => void = () => {}): Promis
   const counts = new Map<string, { tp: number; fp: number; fn: number }>(DEFAULT_CHECKLIST.items.map((i) => [i.name, { tp: 0, fp: 0, fn: 0 }]));
   const mismatches: ReviewEvalResult["mismatches"] = [];
   const perProject: number[] = [];
+  const perProjectRaw: number[] = [];
   let projects = 0;
   for (const g of loadRealGold()) {
     const labelled = g.documents.filter((d) => d.review);
@@ -53,6 +59,7 @@ export async function runReviewEval(log: (s: string) => void = () => {}): Promis
       const extra = [...ours].filter((x) => !want.has(x));
       if (missed.length || extra.length) mismatches.push({ file: g.id, index: d.index, name: (d.doc.name as string) ?? null, missed, extra });
       perProject.push(checked.documents[d.index]?.findings.length ?? 0);
+      perProjectRaw.push(checked.documents[d.index]?.findings.flatMap(atomsOf).length ?? 0);
     }
   }
   const byItem: Record<string, PRF> = {};
@@ -68,12 +75,12 @@ export async function runReviewEval(log: (s: string) => void = () => {}): Promis
     overall,
     belowGoal,
     mismatches,
-    findingsPerProject: { median: median(perProject), mean: Math.round((perProject.reduce((a, b) => a + b, 0) / Math.max(1, perProject.length)) * 10) / 10 },
+    findingsPerProject: { before: stats(perProjectRaw), after: stats(perProject) },
   };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
   const r = await runReviewEval(console.log);
-  console.log(`  合计（${r.projects} 个项目）P ${pc(r.overall.precision)} R ${pc(r.overall.recall)}；未达 0.9 的审核项：${r.belowGoal.join("、") || "无"}；每个项目的 check 问题数中位数 ${r.findingsPerProject.median}`);
+  console.log(`  合计（${r.projects} 个项目）P ${pc(r.overall.precision)} R ${pc(r.overall.recall)}；未达 0.9 的审核项：${r.belowGoal.join("、") || "无"}；每个项目的 check 问题数中位数：合并前 ${r.findingsPerProject.before.median}，合并后 ${r.findingsPerProject.after.median}`);
   if (process.argv.includes("--wrong")) for (const m of r.mismatches) console.log(`    ${m.file}[${m.index}] ${m.name?.slice(0, 24)}  漏 ${m.missed.join("、") || "—"}  多 ${m.extra.join("、") || "—"}`);
 }

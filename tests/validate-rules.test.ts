@@ -166,6 +166,14 @@ describe("target quality rules", () => {
     const f2 = findingsOf([selfEval()]).filter((x) => x.code === "MISSING_CORE_DIMENSION");
     expect(f2.map((x) => x.severity)).toEqual(["info"]); // 经济效益/生态效益 not set: info only
   });
+  it("a 不适用 row says the dimension does not apply: no wording finding on it (自评表 and 申报表)", () => {
+    const inds = [...standardIndicators(), ind("生态效益指标", "不适用", "不适用", null, null, { level3: "不适用" })];
+    const found = validateDocuments([selfEval({ indicators: inds })], defaultProfile())[0]!;
+    expect(found.filter((f) => f.where.field?.startsWith(`indicators[${inds.length - 1}]`))).toEqual([]);
+    const form = targetForm({ targets: [{ level1: "效益", level2: "生态效益", level3: "不适用", value: "不适用", description: "不适用" }, { level1: "产出", level2: "质量", level3: "验收合格", value: "合格", description: null }] });
+    expect(validateDocuments([form], defaultProfile())[0]!.filter((f) => f.code === "VAGUE_TARGET").map((f) => f.where.field)).toEqual(["targets[1].value"]);
+  });
+
   it("an indicator from another policy field", () => {
     expect(codes([withIndicator(4, { level3: "提升城市养护作业领域管理服务水平", target: "≥90%" })])).toContain("INDICATOR_IRRELEVANT");
     expect(codes([selfEval()])).not.toContain("INDICATOR_IRRELEVANT");

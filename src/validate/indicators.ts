@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Finding } from "../domain/finding.ts";
 import type { SelfEvalDoc } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
+import { isPlaceholderText } from "../extract/vocabulary.ts";
 import { level1Group, q, whereDoc, whereIndicator, type SelfEvalContext } from "./context.ts";
 import { hasDigit, normalizeValue, vagueActual, vagueTarget } from "./vague.ts";
 import { parseQuantity } from "../score/quantity.ts";
@@ -47,6 +48,8 @@ export function checkIndicators(ctx: SelfEvalContext): Finding[] {
   const out: Finding[] = [];
   const { doc } = ctx;
   doc.indicators.forEach((ind, i) => {
+    // A 不适用 / 无 / / row says the dimension does not apply: it raises nothing about its wording.
+    if (isPlaceholderText(ind.level3) || isPlaceholderText(ind.target)) return;
     const pv = doc.provenance.indicators[i]!;
     const w = (f: string) => whereIndicator(ctx, i, f);
     const vt = vagueTarget(ind.target);

@@ -3,6 +3,7 @@
 import type { Finding } from "../domain/finding.ts";
 import type { Provenance } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
+import { isPlaceholderText } from "../extract/vocabulary.ts";
 import { q, whereDoc, type TargetFormContext } from "./context.ts";
 import { vagueTarget } from "./vague.ts";
 import { suggestFormTarget } from "../suggest/index.ts";
@@ -54,6 +55,8 @@ export function checkTargetForm(ctx: TargetFormContext): Finding[] {
   });
 
   doc.targets.forEach((t, i) => {
+    // A 不适用 / 无 / / row says the dimension does not apply: it raises nothing about its wording.
+    if (isPlaceholderText(t.level3) || isPlaceholderText(t.value)) return;
     const v = vagueTarget(t.value);
     if (v.vague) {
       out.push(
