@@ -1,8 +1,8 @@
 // The only place the page talks to the server: JSON calls, SSE over POST (fetch + ReadableStream),
 // uploads with progress (XHR), and the access token / user name every request carries.
-import type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView } from "../server/schemas.ts";
+import type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, OpinionView, ProjectReviewView, WorkspaceReview } from "../server/schemas.ts";
 
-export type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView };
+export type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, OpinionView, ProjectReviewView, WorkspaceReview };
 
 export interface Workspace {
   id: number;
@@ -117,6 +117,11 @@ export const api = {
   drafts: (id: number) => call<{ drafts: DraftView[] }>("GET", `/api/documents/${id}/drafts`),
   acceptDraft: (id: number, overrides: { findingId: string; reason: string }[]) =>
     call<DraftView>("POST", `/api/drafts/${id}/accept`, { overrides }),
+  review: (workspaceId: number, item: string | null) =>
+    call<WorkspaceReview>("GET", `/api/workspaces/${workspaceId}/review${item ? `?item=${encodeURIComponent(item)}` : ""}`),
+  documentReview: (id: number) => call<ProjectReviewView>("GET", `/api/documents/${id}/review`),
+  waive: (id: number, code: string, reason: string, by: string) => call<ProjectReviewView>("POST", `/api/documents/${id}/review/waive`, { code, reason, by }),
+  liftWaiver: (id: number, code: string) => call<ProjectReviewView>("DELETE", `/api/documents/${id}/review/waive?code=${encodeURIComponent(code)}`),
 };
 
 /** A download link (the token, if any, goes in ?token= because a link cannot send headers). */

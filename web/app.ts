@@ -1,5 +1,6 @@
 // The single-page front end (zh-CN): workspaces → upload → one page per project with the editable
-// 自评表, inline findings, recomputed scores, the report chat panel, acceptance and export.
+// 自评表, inline findings, recomputed scores, the report chat panel, acceptance and export; and the
+// 审核 pages (review.ts) for a workspace's 申报表.
 // All document text is rendered with text nodes (see dom.ts); no HTML string is ever parsed.
 import { api, ApiFailure, downloadUrl, session, setUnauthorizedHandler, uploadFile, type DocumentSummary, type DocumentView, type FileEntry, type HealthView } from "./api.ts";
 import { ChatPanel } from "./chat.ts";
@@ -7,22 +8,11 @@ import { $, clear, fmtNum, fmtSize, h, toast } from "./dom.ts";
 import { findingBlock, hidePopover, initPopover, SEVERITY_LABEL } from "./findings.ts";
 import { askOverrides } from "./overrides.ts";
 import { renderDocument } from "./table.ts";
+import { projectReviewPage, reviewListPage } from "./review.ts";
+import { crumbs, errorText } from "./shell.ts";
 
 let health: HealthView | null = null;
 const main = () => $("#main");
-
-function crumbs(...items: { text: string; href?: string }[]): void {
-  const nav = $("#crumbs");
-  clear(nav);
-  items.forEach((it, i) => {
-    if (i) nav.append(h("span", { class: "sep", "aria-hidden": "true" }, "›"));
-    nav.append(it.href ? h("a", { href: it.href }, it.text) : h("span", { "aria-current": "page" }, it.text));
-  });
-}
-
-function errorText(e: unknown): string {
-  return e instanceof ApiFailure ? e.message : e instanceof Error ? e.message : String(e);
-}
 
 function counts(c: DocumentSummary["counts"]): HTMLElement {
   return h("span", { class: "counts" },
@@ -131,6 +121,10 @@ async function workspacePage(id: number): Promise<void> {
     }
     if (bad.length) {
       docsBox.append(h("h3", {}, "未能读取的文件"), h("ul", { class: "file-errors" }, bad.map((f) => h("li", {}, h("span", { class: "sev sev-error" }, "无法读取"), " ", f.error!.message))));
+    }
+    // The bureau's review applies to 申报表 (and 部门整体 目标表, which the summary cannot tell from a 自评表).
+    if (docs.some((d) => d.kind === "目标申报表" || d.kind === "部门整体")) {
+      docsBox.append(h("div", { class: "actions" }, h("a", { class: "btn primary", id: "review-link", href: `#/w/${id}/review` }, "审核申报表"), h("span", { class: "muted" }, "按财政审核清单逐项列出审核意见，可导出审核意见表")));
     }
     docsBox.append(
       h("div", { class: "actions" }, "导出全部：",
@@ -345,10 +339,13 @@ async function documentPage(id: number): Promise<void> {
 async function route(): Promise<void> {
   hidePopover();
   const hash = location.hash || "#/";
-  const m = /^#\/(w|d)\/(\d+)$/.exec(hash);
+  const m = /^#\/(w|d|r)\/(\d+)$/.exec(hash);
+  const review = /^#\/w\/(\d+)\/review(?:\?item=([^&]*))?$/.exec(hash);
   try {
-    if (m?.[1] === "w") await workspacePage(Number(m[2]));
+    if (review) await reviewListPage(main(), Number(review[1]), review[2] ? decodeURIComponent(review[2]) : null);
+    else if (m?.[1] === "w") await workspacePage(Number(m[2]));
     else if (m?.[1] === "d") await documentPage(Number(m[2]));
+    else if (m?.[1] === "r") await projectReviewPage(main(), Number(m[2]));
     else await homePage();
   } catch (e) {
     const root = main();

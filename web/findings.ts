@@ -76,12 +76,17 @@ let hideTimer: number | undefined;
 let anchor: HTMLElement | null = null;
 
 export function showPopover(target: HTMLElement, fs: FindingView[], actions: FindingActions): void {
+  showPopoverWith(target, () => fs.map((f) => findingBlock(f, actions)));
+}
+
+/** The popover under `target` with whatever `content` builds (findings, review opinions). */
+export function showPopoverWith(target: HTMLElement, content: () => Node[]): void {
   const pop = $("#popover");
   window.clearTimeout(hideTimer);
   if (anchor === target && !pop.hidden) return;
   anchor = target;
   clear(pop);
-  for (const f of fs) pop.appendChild(findingBlock(f, actions));
+  for (const n of content()) pop.appendChild(n);
   pop.hidden = false;
   const r = target.getBoundingClientRect();
   const top = window.scrollY + r.bottom + 4;
@@ -116,7 +121,12 @@ export function initPopover(): void {
 /** Wires a flagged cell: hover or focus shows its findings; leaving hides them. */
 export function attachFindings(cell: HTMLElement, fs: FindingView[], actions: FindingActions): void {
   if (!fs.length) return;
-  const show = () => showPopover(cell, fs, actions);
+  attachPopover(cell, () => fs.map((f) => findingBlock(f, actions)));
+}
+
+/** Hover or focus on `cell` shows what `content` builds in the popover; leaving hides it. */
+export function attachPopover(cell: HTMLElement, content: () => Node[]): void {
+  const show = () => showPopoverWith(cell, content);
   cell.addEventListener("mouseenter", show);
   cell.addEventListener("focusin", show);
   cell.addEventListener("mouseleave", hidePopoverSoon);

@@ -224,7 +224,8 @@ function targetFormTable(doc: TargetForm, ctx: Ctx): HTMLElement {
       ),
     ),
   );
-  const targets = h("table", { class: "form", "aria-label": "绩效目标" },
+  // The table as a whole carries a path too: a review opinion may concern it (绩效目标表未填写).
+  const targets = h("table", { class: "form", "aria-label": "绩效目标", dataset: { field: "targets" } },
     h("thead", {}, h("tr", {}, th({}, "一级指标"), th({}, "二级指标"), th({}, "三级指标"), th({}, "指标值"), th({}, "说明"))),
     h("tbody", {}, doc.targets.map((t, i) =>
       h("tr", {},
@@ -266,7 +267,7 @@ function deptTable(doc: Dept, ctx: Ctx): HTMLElement {
     ),
   );
   const cols = self ? ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "说明"] : ["一级指标", "二级指标", "三级指标", "指标值", "指标值说明"];
-  const inds = h("table", { class: "form", "aria-label": "绩效指标" },
+  const inds = h("table", { class: "form", "aria-label": "绩效指标", dataset: { field: "indicators" } },
     h("thead", {}, h("tr", {}, cols.map((c) => th({}, c)))),
     h("tbody", {}, doc.indicators.map((ind, i) => {
       const f = (k: string) => `indicators[${i}].${k}`;
