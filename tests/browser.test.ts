@@ -9,7 +9,9 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { compareDoc } from "../evals/compare.ts";
 import { extractBuffer } from "../src/pipeline.ts";
 import { serve, type RunningServer } from "../server/main.ts";
+import ExcelJS from "exceljs";
 import { SEED_001, XSS, xssDocx } from "./helpers/server.ts";
+import { SHARED } from "./fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
@@ -201,10 +203,101 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it("review: the workspace's 申报表 with their items → filter by item → a project's opinions on its cells → waive with a reason → export", async () => {
+    await page.goto(server.url);
+    await page.fill("#user-name", "李审核");
+    await page.press("#user-name", "Tab");
+    await page.fill("#new-workspace", "松岗街道 2023 申报");
+    await page.click("button:has-text('新建工作区')");
+    await page.waitForSelector(".dropzone");
+    await page.setInputFiles("#file-input", join(SHARED, "fixtures/real/songgang/songgang-2.xlsx"));
+    await page.waitForSelector(".upload.done");
+    expect(await page.locator(".upload .status").first().textContent()).toBe("✓ 识别出 20 份文档");
+    const wsId = Number(/#\/w\/(\d+)/.exec(page.url())![1]);
+
+    // The review page: every project with its items as chips, a filter with counts, the export.
+    await page.click("#review-link");
+    await page.waitForSelector("table.review-table");
+    expect(await page.locator("table.review-table tbody tr").count()).toBe(20);
+    expect(await page.locator("table.review-table tbody tr").first().locator("td").nth(1).textContent()).toBe("440306231391567300153");
+    const api = (await (await fetch(`${server.url}/api/workspaces/${wsId}/review`)).json()) as { items: { item: string; projects: number }[] };
+    const calc = api.items.find((c) => c.item === "测算依据不规范")!;
+    const chip = page.locator('a.chip.filter[data-item="测算依据不规范"]');
+    expect(await chip.textContent()).toBe(`测算依据不规范（${calc.projects}）`);
+    await shot("browser-6-review.png");
+    await chip.click();
+    await expect.poll(() => page.locator("table.review-table tbody tr").count()).toBe(calc.projects);
+    expect(calc.projects).toBeLessThan(20);
+    expect(await page.locator("a.chip.filter.active").textContent()).toBe(`测算依据不规范（${calc.projects}）`);
+    const rows = page.locator("table.review-table tbody tr");
+    for (let i = 0; i < calc.projects; i++) expect(await rows.nth(i).locator('.item-chip[data-code="CALC_BASIS"]').count()).toBe(1);
+
+    // A project on its form: the opinion sits on the cell its evidence names (测算依据), and is listed by dimension.
+    const first = rows.first();
+    const code = (await first.locator("td").nth(1).textContent())!;
+    const name = (await first.locator("a.project-link").textContent())!;
+    await first.locator("a.project-link").click();
+    await page.waitForSelector(".review-panel .opinion");
+    expect(await page.locator("h1.doc-name").textContent()).toBe(name);
+    const cell = page.locator('table.form td[data-field="calc_basis"]');
+    expect(await cell.getAttribute("data-opinions")).toContain("CALC_BASIS");
+    expect(await cell.getAttribute("class")).toContain("sev-warning");
+    await cell.hover();
+    await expect.poll(() => page.locator("#popover").isVisible()).toBe(true);
+    expect(await page.locator("#popover").textContent()).toContain("测算依据不规范");
+    const opinion = page.locator('.review-panel .dimension[data-dimension="可行性"] .opinion[data-code="CALC_BASIS"]');
+    expect(await opinion.locator(".text").textContent()).toMatch(/^测算依据未体现测算过程/);
+    await shot("browser-7-review-project.png");
+
+    // 豁免 asks for a reason; too short is refused in the dialog, a written one is stored with the name.
+    await opinion.locator("button.waive").click();
+    const dialog = page.locator("dialog.waive");
+    await dialog.waitFor();
+    expect(await dialog.locator("input.by").inputValue()).toBe("李审核");
+    await dialog.locator("textarea.reason").fill("。。。。");
+    await dialog.locator("button.primary").click();
+    expect(await dialog.locator(".form-error").textContent()).toContain("请写明豁免理由");
+    await shot("browser-8-waive-dialog.png");
+    await dialog.locator("textarea.reason").fill("测算表已另附，金额核对无误");
+    await dialog.locator("button.primary").click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => opinion.getAttribute("class")).toContain("waived");
+    expect(await opinion.locator(".waived-note").textContent()).toContain("测算表已另附，金额核对无误");
+    expect(await opinion.locator(".waived-note").textContent()).toContain("李审核");
+    expect(await page.locator('table.form td[data-field="calc_basis"]').getAttribute("class")).toContain("waived");
+    await opinion.scrollIntoViewIfNeeded();
+    await shot("browser-9-waived.png");
+    const docId = Number(/#\/r\/(\d+)/.exec(page.url())![1]);
+    const audit = (await (await fetch(`${server.url}/api/documents/${docId}/audit`)).json()) as { entries: { action: string; code: string; reason: string; user: string }[] };
+    expect(audit.entries.filter((e) => e.action === "waive_opinion")).toMatchObject([{ code: "CALC_BASIS", reason: "测算表已另附，金额核对无误", user: "李审核" }]);
+
+    // Back on the list the item is struck through; the exported 审核意见表 leaves the opinion out.
+    await page.click("a.btn:has-text('返回审核列表')");
+    await page.waitForSelector("table.review-table");
+    const row = page.locator(`table.review-table tbody tr[data-document-id="${docId}"]`);
+    expect(await row.locator('.item-chip[data-code="CALC_BASIS"]').getAttribute("class")).toContain("waived");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-review")]);
+    expect(download.suggestedFilename()).toBe("松岗街道 2023 申报审核意见表.xlsx");
+    const file = join(ARTIFACTS, "review.xlsx");
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount).toBe(22);
+    const head = (ws.getRow(2).values as unknown[]).map(String);
+    const mine = [...Array(20).keys()].map((i) => ws.getRow(i + 3).values as unknown[]).find((v) => v[head.indexOf("项目编码")] === code)!;
+    expect(String(mine[head.indexOf("可行性审核意见")])).not.toContain("测算依据未体现测算过程");
+    expect(String(mine[head.indexOf("小结")])).not.toContain("测算依据不规范");
+    const others = [...Array(20).keys()].map((i) => String((ws.getRow(i + 3).values as unknown[])[head.indexOf("小结")]));
+    expect(others.filter((s) => s.includes("测算依据不规范"))).toHaveLength(calc.projects - 1);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it("logs carry no document contents", () => {
     const all = logs.join("\n");
     expect(all).toContain("POST /api/workspaces/1/files 200");
     expect(all).not.toContain("毛发检测");
     expect(all).not.toContain("经与财政局核对");
+    expect(all).not.toContain("测算表已另附");
   });
 });
