@@ -78,6 +78,7 @@ export function projectReview(row: StoredDocument, fileName: string, waivers: Re
       waived: opinions.length - open.length,
     },
     dimensions: checklist.dimensions,
+    complete: r.complete,
     opinions,
   };
 }
@@ -121,6 +122,7 @@ export function asProjectReviews(projects: ProjectReviewView[]): ProjectReview[]
     amount: p.amount,
     money_unit: p.moneyUnit,
     items: p.items,
+    complete: p.complete,
     opinions: p.opinions.map((o) => ({
       dimension: o.dimension, item: o.item, code: o.code, severity: o.severity, where: o.where, text: o.text, suggestion: o.suggestion,
       evidence: o.evidence.map((e) => ({ text: e.text, where: e.where, field: e.field, provenance: e.provenance })),

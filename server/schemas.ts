@@ -275,6 +275,7 @@ export const ProjectReviewViewSchema = z
     items: z.array(z.string()).describe("审核项名称（含已豁免的），按意见顺序"),
     counts: z.object({ error: z.number(), warning: z.number(), waived: z.number() }).describe("未豁免的错误级、意见级条数，及已豁免条数"),
     dimensions: z.array(z.string()).describe("审核维度，按审核清单顺序（审核意见表的列）"),
+    complete: z.boolean().describe("原文完整；为 false 时（摘录被截断）需要整表的审核项未核对"),
     opinions: z.array(OpinionViewSchema),
   })
   .meta({ id: "ProjectReview" });

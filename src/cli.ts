@@ -452,7 +452,7 @@ async function reviewCommand(p: Parsed, io: CliIO): Promise<number> {
 }
 
 function summarizeReview(x: import("./review/index.ts").ProjectReview): string {
-  const head = `  【${x.code ? `${x.code} ` : ""}${x.name ?? "未命名项目"}】${x.sheet ? `（工作表“${x.sheet}”）` : ""}`;
+  const head = `  【${x.code ? `${x.code} ` : ""}${x.name ?? "未命名项目"}】${x.sheet ? `（工作表“${x.sheet}”）` : ""}${x.complete ? "" : "（原文不完整：指标类别等需要整表的审核项未核对）"}`;
   if (!x.opinions.length) return `${head}\n      审核通过：未发现需要退回修改的问题。`;
   const lines = [head, `      审核项：${x.items.join("、")}`];
   for (const o of x.opinions) {

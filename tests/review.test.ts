@@ -71,6 +71,8 @@ describe("review rules: each item on a form that has exactly that fault", () => 
     { why: "amount 0 while 测算依据 names a sum", form: () => good({ funds_year: 0, funds_total: 0 }), expect: ["项目金额未填写"] },
     { why: "元 written under a 万元 label", form: () => good({ funds_year: 100000, funds_total: 300000 }), expect: ["金额单位填写错误"] },
     { why: "项目总金额 below 本年度金额", form: () => good({ funds_total: 8 }), expect: ["项目总金额小于本年度金额"] },
+    { why: "a cut excerpt: dimensions it does not reach are not judged", form: () => good({ complete: false, targets: good().targets.slice(0, 2) }), expect: [] },
+    { why: "the same form whole: the dimensions it lacks are items", form: () => good({ targets: good().targets.slice(0, 2) }), expect: ["时效指标未填写", "成本指标未填写", "社会效益指标未填写"] },
     { why: "a form published unfilled", form: () => good({ targets: good().targets.map((x) => ({ ...x, level3: null, value: null, description: null })) }), expect: ["绩效目标表未填写", "数量指标未填写", "质量指标未填写", "时效指标未填写", "成本指标未填写", "社会效益指标未填写", "绩效指标不能留空"] },
   ];
   it.each(cases)("$why → $expect", ({ form, expect: want }) => {

@@ -4,7 +4,7 @@
 import type { PerfDoc, TargetFormDoc } from "../domain/document.ts";
 import { deptAsTargetForm } from "../domain/dept.ts";
 import { squash } from "../extract/normalize.ts";
-import { DEFAULT_CHECKLIST, type Checklist } from "./checklist.ts";
+import { DEFAULT_CHECKLIST, type Checklist, type RuleId } from "./checklist.ts";
 import { formOf, RULE_FUNCTIONS, type Evidence, type Judgement } from "./rules.ts";
 
 export interface Opinion {
@@ -39,6 +39,8 @@ export interface ProjectReview {
   money_unit: string | null;
   items: string[];
   opinions: Opinion[];
+  /** false for a cut excerpt: the items that need the whole form were not judged. */
+  complete: boolean;
 }
 
 /** A 申报表 (or a 部门整体绩效目标表, read as one); other kinds are not reviewed. */
@@ -49,6 +51,9 @@ export function reviewable(d: PerfDoc): TargetFormDoc | null {
 }
 
 const MAX_SHOWN = 3;
+
+const PROJECT_ONLY_RULES = new Set<RuleId>(["policyBasis", "calcBasis", "amountMissing", "amountUnit", "totalBelowYear", "fundsMismatch"]);
+const WHOLE_FORM_RULES = new Set<RuleId>(["dimensionMissing", "targetTableEmpty", "fundsMismatch"]);
 
 function fill(template: string, j: Judgement): string {
   const texts = j.evidence.map((e) => squash(e.text)).filter((t) => t !== "");
@@ -69,6 +74,10 @@ export function reviewDocument(doc: PerfDoc, file: string, index: number, checkl
   const opinions: Opinion[] = [];
   for (const item of checklist.items) {
     if (!item.enabled) continue;
+    // A 部门整体 目标表 has no 政策依据, 测算依据 or project amounts: those items are not its to answer.
+    if (doc.kind === "部门整体" && PROJECT_ONLY_RULES.has(item.rule)) continue;
+    // A cut excerpt: what is missing may only be missing from the excerpt.
+    if (!form.complete && WHOLE_FORM_RULES.has(item.rule)) continue;
     const j = RULE_FUNCTIONS[item.rule](f, item.params ?? {});
     if (!j) continue;
     opinions.push({
@@ -96,6 +105,7 @@ export function reviewDocument(doc: PerfDoc, file: string, index: number, checkl
     money_unit: form.unit,
     items: opinions.map((o) => o.item),
     opinions,
+    complete: form.complete,
   };
 }
 

@@ -211,7 +211,9 @@ const dimensionMissing: Rule = (f, params) => {
   const inDim = DIMENSION_WORDS[dim] ?? ((r: FormRow) => r.l2 === dim);
   const rows = f.rows.filter(inDim);
   if (rows.some(real)) return null;
-  const shown = rows.length ? rows.map((r) => ev(r.t.value ?? r.t.level3, rowPlace(r), `targets[${r.i}].value`, f.doc.provenance.targets[r.i]?.value ?? f.doc.provenance.targets[r.i]?.level2)) : [ev(null, dim, "targets", f.doc.provenance.tables[0])];
+  const shown = rows.length
+    ? rows.map((r) => ev(r.t.value ?? r.t.level3, rowPlace(r), `targets[${r.i}].value`, f.doc.provenance.targets[r.i]?.value ?? f.doc.provenance.targets[r.i]?.level2))
+    : [ev(`表中没有${dim}`, dim, "targets", f.doc.provenance.tables[0])];
   return { evidence: shown, slots: { 维度: dim }, suggestion: null };
 };
 
