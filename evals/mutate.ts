@@ -20,7 +20,7 @@ import { validateDocuments } from "../src/validate/index.ts";
 import { defaultProfile } from "../src/score/profile.ts";
 import { scoredLines } from "../src/score/lines.ts";
 import { roundHalfUp, sum } from "../src/score/decimal.ts";
-import { parseNumber, squash, toHalfWidth } from "../src/extract/normalize.ts";
+import { parseNumber, squash, toHalfWidth } from "../src/domain/text.ts";
 import { loadSeeds, SEEDS_DIR } from "./seeds.ts";
 
 // ---------------------------------------------------------------------------------------------

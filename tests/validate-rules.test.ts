@@ -46,6 +46,19 @@ describe("funds rules", () => {
     const doc = selfEval({ funds: { total, fiscal: { initial: total.initial, adjusted: total.adjusted, executed: total.executed } } });
     expect(codes([doc]).includes(code)).toBe(present);
   });
+  it("further source rows (四川 单位资金) count in the sum; a breakdown of 财政拨款 (市级资金) is not counted twice", () => {
+    const row = (initial: number, adjusted: number, executed: number) => ({ initial, adjusted, executed, weight: null, rate: null, score: null });
+    const sichuan = selfEval({ funds: { total: { initial: 48, adjusted: 52.5, executed: 51.8, weight: 10, rate: "98.67%", score: 9.87 }, fiscal: { initial: 48, adjusted: 50, executed: 49.3 } } });
+    sichuan.funds.more = [{ label: "财政专户管理资金", ...row(0, 0, 0) }, { label: "单位资金", ...row(0, 2.5, 2.5) }];
+    expect(codes([sichuan])).not.toContain("FUNDS_SUM_MISMATCH");
+    const breakdown = selfEval({ funds: { total: { initial: 10, adjusted: 10, executed: 10, weight: 10, rate: "100%", score: 10 }, fiscal: { initial: 10, adjusted: 10, executed: 10 } } });
+    breakdown.funds.more = [{ label: "中央资金", ...row(4, 4, 4) }, { label: "市级资金", ...row(6, 6, 6) }];
+    expect(codes([breakdown])).not.toContain("FUNDS_SUM_MISMATCH");
+    sichuan.funds.more[1] = { label: "单位资金", ...row(0, 3, 3) };
+    const f = validateDocuments([sichuan], defaultProfile())[0]!.find((x) => x.code === "FUNDS_SUM_MISMATCH");
+    expect(f?.message).toContain("单位资金 3");
+  });
+
   it("source rows that do not add up, per column", () => {
     const doc = selfEval({
       funds: {

@@ -1,7 +1,7 @@
 // One user edit of one cell, addressed by its interchange path ("indicators[3].actual",
 // "funds.total.executed", "goals.expected", "name"). Pure: returns a new document validated
 // by the same zod schema the extractor's output satisfies; the server stores it as a new version.
-import { parseNumber } from "../extract/normalize.ts";
+import { parseNumber } from "./text.ts";
 import { FUND_COLS, FUND_ROWS, PerfDocSchema, type PerfDoc } from "./document.ts";
 
 export type EditValue = string | number | null;

@@ -9,7 +9,7 @@ import { checkReport } from "../validate/report.ts";
 import { scoreDocument } from "../score/index.ts";
 import { roundHalfUp, sub, sum } from "../score/decimal.ts";
 import { numbersIn, type TextNumber } from "./numbers.ts";
-import { squash } from "../extract/normalize.ts";
+import { squash } from "../domain/text.ts";
 
 export interface DraftSection {
   heading: string;

@@ -6,7 +6,7 @@ import type { Profile } from "../score/profile.ts";
 import { scoreDocument } from "../score/index.ts";
 import { pct } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
-import { isPlaceholder } from "../extract/normalize.ts";
+import { isPlaceholder } from "../domain/text.ts";
 
 export function draftData(doc: SelfEvalDoc, profile: Profile): string {
   const sc = scoreDocument(doc, profile);

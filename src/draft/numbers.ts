@@ -1,7 +1,7 @@
 // Every number written in a Chinese text, with its position: Arabic figures (with 万元/元/%/units),
 // Chinese numerals with a measure word (四个村, 五场), and date parts. List markers (一、 （二） 1.)
 // are structure, not data, and are skipped.
-import { chineseNumeral, toHalfWidth } from "../extract/normalize.ts";
+import { chineseNumeral, toHalfWidth } from "../domain/text.ts";
 
 export interface TextNumber {
   /** Value as written (for 万元/元 amounts: in the written unit). */

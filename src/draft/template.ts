@@ -6,7 +6,7 @@ import type { Profile } from "../score/profile.ts";
 import { scoreDocument } from "../score/index.ts";
 import { fmt, pct, sub, within } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
-import { isPlaceholder } from "../extract/normalize.ts";
+import { isPlaceholder } from "../domain/text.ts";
 import { level1Group } from "../validate/context.ts";
 import { vagueTarget } from "../validate/vague.ts";
 import type { DraftSection } from "./checker.ts";

@@ -2,7 +2,7 @@
 // not 813.7; "—" for a dashed blank), else in its shortest form; plus the spreadsheet number format
 // that makes Excel display the same text while the cell holds a real number.
 import type { Provenance } from "../domain/document.ts";
-import { cleanText, isBlankValue, parseNumber, squash } from "../extract/normalize.ts";
+import { cleanText, isBlankValue, parseNumber, squash } from "../domain/text.ts";
 
 export interface NumberText {
   /** What a reader sees in the cell ("" for blank). */

@@ -1,7 +1,7 @@
 // Rows of a 部门整体支出绩效自评表 / 部门整体绩效目标表 → DeptDoc: the department's header fields,
 // 部门职能职责, the year's goals, its funds, 年度主要任务, the indicators and 自评总分.
 import type { DeptDoc, DeptProvenance, Provenance } from "../domain/document.ts";
-import { parseNumber } from "./normalize.ts";
+import { parseNumber } from "../domain/text.ts";
 import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchHeaderBy } from "./header.ts";
 import { isEmptyRow, provOf, type RCell, type RRow } from "./rows.ts";

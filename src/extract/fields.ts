@@ -1,7 +1,7 @@
 // Labelled header values of a form, wherever the family puts them (templates.md §1): in the cell right
 // of the label, after a colon in the label's own cell (full- or half-width), or in the cell below a row
 // of labels. Budget-system exports put two label | value pairs in one row; Word forms one or two.
-import { cleanText } from "./normalize.ts";
+import { cleanText } from "../domain/text.ts";
 import type { RCell, RRow } from "./rows.ts";
 import {
   fundsColumnOf,

@@ -5,7 +5,7 @@
 import { matchHeaderBy, readRow, type HeaderMap } from "./header.ts";
 import { readLabelledFields, type FieldHit } from "./fields.ts";
 import { matchIndicatorHeader, readIndicatorRow, type IndicatorHeader } from "./indicatorTable.ts";
-import { squash } from "./normalize.ts";
+import { squash } from "../domain/text.ts";
 import { isEmptyRow, type RCell, type RRow } from "./rows.ts";
 import {
   fundsColumnOf,

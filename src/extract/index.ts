@@ -4,7 +4,7 @@
 // 项目名称 row. The form's kind comes from its title, else from what its tables hold.
 import type { PerfDoc, Provenance, SelfEvalDoc } from "../domain/document.ts";
 import type { Block, ParagraphBlock, TableBlock } from "../ingest/blocks.ts";
-import { squash, toHalfWidth } from "./normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 import { recognizeReport } from "./report.ts";
 import { paraProvOf, provOf, rowsOf, type RRow } from "./rows.ts";
 import { recognizeSelfEval, type SelfEvalContext } from "./selfEval.ts";

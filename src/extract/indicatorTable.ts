@@ -3,7 +3,7 @@
 // 指标解释), and a data row read against the header's grid ranges.
 import type { TargetParts } from "../domain/document.ts";
 import { matchHeaderBy, type HeaderMap } from "./header.ts";
-import { squash } from "./normalize.ts";
+import { squash } from "../domain/text.ts";
 import type { RCell, RRow } from "./rows.ts";
 import { indicatorColumnOf, labelKey, type IndicatorField } from "./vocabulary.ts";
 

@@ -8,7 +8,7 @@ import { ExtractFallbackOutputSchema } from "../llm/outputs.ts";
 import type { Llm } from "../llm/client.ts";
 import { applyEdit, readField } from "../domain/edit.ts";
 import { finding } from "../validate/catalogue.ts";
-import { parseNumber, squash, toHalfWidth } from "./normalize.ts";
+import { parseNumber, squash, toHalfWidth } from "../domain/text.ts";
 
 /** The part of a free-text report sent to the model (its opening sections carry the project and funds). */
 export const REPORT_TEXT_LIMIT = 4000;

@@ -14,7 +14,7 @@
 // Everything the stage knows about forms comes from the vocabulary (vocabulary.ts, data/forms.json).
 // Cells whose column was inferred carry `inferred: true`; grid tables from other readers pass unchanged.
 import type { Block, ParagraphBlock, TableBlock, TableCell, UnplacedText } from "../ingest/blocks.ts";
-import { squash, toHalfWidth } from "./normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 import {
   VOCABULARY,
   fundsColumnOf,

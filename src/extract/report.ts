@@ -4,7 +4,7 @@
 // "三、…"; the verbatim heading stays in the provenance (HEADING_NUMBERING_INCONSISTENT reads it).
 import type { Provenance, Report } from "../domain/document.ts";
 import type { ParagraphBlock } from "../ingest/blocks.ts";
-import { chineseNumeral, squash, toChineseNumeral, toHalfWidth } from "./normalize.ts";
+import { chineseNumeral, squash, toChineseNumeral, toHalfWidth } from "../domain/text.ts";
 import { paraProvOf } from "./rows.ts";
 
 export interface ReportResult {

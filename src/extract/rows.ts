@@ -2,7 +2,7 @@
 // plus helpers to read a field's value by the grid range of its header cell.
 import type { Block, ParagraphBlock, TableBlock, TableCell } from "../ingest/blocks.ts";
 import type { Provenance } from "../domain/document.ts";
-import { cleanText, squash } from "./normalize.ts";
+import { cleanText, squash } from "../domain/text.ts";
 
 export interface RCell {
   /** Cleaned text (paragraphs trimmed, blanks dropped, joined with "\n"); "" when blank. */

@@ -1,7 +1,7 @@
 // Rows of one 项目支出绩效自评表 (any family: central, split-target 四川/云南, 安徽 10-column, 湖北) →
 // SelfEvalDoc with parallel provenance. formBody.ts finds the blocks; this file maps them.
 import type { FundRowKey, FundsRow, Indicator, Provenance, SelfEvalDoc, SelfEvalProvenance } from "../domain/document.ts";
-import { cleanText, isBlankValue, parseNumber, squash } from "./normalize.ts";
+import { cleanText, isBlankValue, parseNumber, squash } from "../domain/text.ts";
 import { pick } from "./fields.ts";
 import { readFormBody, type FormBody, type FundsLine, type RawIndicator } from "./formBody.ts";
 import { joinTarget } from "./indicatorTable.ts";

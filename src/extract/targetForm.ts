@@ -4,7 +4,7 @@
 // parts kept; a 项目预算分解 (上海) is read as items.
 import type { BudgetItem, Provenance, Target, TargetFormDoc, TargetParts } from "../domain/document.ts";
 import type { ParagraphBlock } from "../ingest/blocks.ts";
-import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "./normalize.ts";
+import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "../domain/text.ts";
 import { readLabelledFields, pick, newOrContinuing, type FieldHit } from "./fields.ts";
 import { isEmptyRow, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
 import { inlineField, type HeaderField, type IndicatorField } from "./vocabulary.ts";

@@ -4,7 +4,7 @@
 // "＊项目名称：" and "其中：1.中央资金" find their entries.
 import { z } from "zod";
 import data from "./data/forms.json" with { type: "json" };
-import { squash, toHalfWidth } from "./normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 
 export const FORM_KINDS = ["自评表", "目标申报表", "部门整体自评表", "部门整体目标表"] as const;
 export type FormKind = (typeof FORM_KINDS)[number];

@@ -3,7 +3,7 @@
 // the server and the 审核意见表 export call it.
 import type { PerfDoc, TargetFormDoc } from "../domain/document.ts";
 import { deptAsTargetForm } from "../domain/dept.ts";
-import { squash } from "../extract/normalize.ts";
+import { squash } from "../domain/text.ts";
 import { DEFAULT_CHECKLIST, type Checklist, type RuleId } from "./checklist.ts";
 import { formOf, RULE_FUNCTIONS, type Evidence, type Judgement } from "./rules.ts";
 

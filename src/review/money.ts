@@ -1,6 +1,6 @@
 // Sums of money written in a 申报表's texts (测算依据, cost targets), in 万元, and the checks a reviewer
 // does with them: is the amount 元 written under a 万元 label, does a computation reach the amount.
-import { squash, toHalfWidth } from "../extract/normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 
 export interface MoneyMention {
   /** In 万元. */

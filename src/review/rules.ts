@@ -2,7 +2,7 @@
 // 申报表 and says whether its item applies, with the evidence (cell text and place) and, where one
 // exists, a concrete fix. Pure: a form in, judgements out.
 import type { Provenance, Target, TargetFormDoc } from "../domain/document.ts";
-import { squash, toHalfWidth } from "../extract/normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 import { isPlaceholderText, level1Of, level2Of } from "../extract/vocabulary.ts";
 import { hasDigit } from "../validate/vague.ts";
 import { isMeasurable, suggestFormTarget } from "../suggest/index.ts";

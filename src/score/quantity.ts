@@ -1,5 +1,5 @@
 // 指标值 / 完成值 text → operator, number and unit (domain.md §3.2: "≥16个" → ≥, 16, 个).
-import { chineseNumeral, squash, toHalfWidth } from "../extract/normalize.ts";
+import { chineseNumeral, squash, toHalfWidth } from "../domain/text.ts";
 
 export type Op = "≥" | "≤" | "=" | ">" | "<";
 

@@ -1,6 +1,6 @@
 // Numbers with a unit inside free text ("开展5场活动", "管控率95%以上", "19.2万元", "2024年6月30日前"):
 // the raw material of document-based proposals (domain.md §3.2 指标值 form).
-import { squash, toHalfWidth } from "../extract/normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 
 export type UnitKind = "count" | "percent" | "money" | "area" | "date" | "duration";
 export type Op = "≥" | "≤" | "=";

@@ -4,7 +4,7 @@ import type { Finding } from "../domain/finding.ts";
 import type { SelfEvalDoc } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
 import { q, whereDoc, whereIndicator, type FileContext } from "./context.ts";
-import { squash } from "../extract/normalize.ts";
+import { squash } from "../domain/text.ts";
 
 const HAN = /[\u4e00-\u9fff]/g;
 const hanCount = (s: string) => (s.match(HAN) ?? []).length;

@@ -6,7 +6,7 @@ import type { Finding } from "../domain/finding.ts";
 import { finding } from "./catalogue.ts";
 import { q, whereDoc, whereIndicator, type SelfEvalContext } from "./context.ts";
 import { normalizeValue } from "./vague.ts";
-import { squash } from "../extract/normalize.ts";
+import { squash } from "../domain/text.ts";
 
 function bigrams(s: string): Set<string> {
   const h = squash(s);

@@ -6,8 +6,8 @@ import { finding } from "./catalogue.ts";
 import { whereDoc, type SelfEvalContext } from "./context.ts";
 import { scoreExecution } from "../score/execution.ts";
 import { fmt, pct, sum, within } from "../score/decimal.ts";
-import { parseNumber } from "../extract/normalize.ts";
-import { isPlaceholder, toHalfWidth } from "../extract/normalize.ts";
+import { parseNumber } from "../domain/text.ts";
+import { isPlaceholder, toHalfWidth } from "../domain/text.ts";
 
 const COL_NAMES: Record<"initial" | "adjusted" | "executed", string> = { initial: "年初预算数", adjusted: "全年预算数", executed: "全年执行数" };
 const ROW_NAMES: Record<FundRowKey, string> = { total: "年度资金总额", fiscal: "当年财政拨款", carryover: "上年结转资金", other: "其他资金" };
@@ -86,22 +86,34 @@ export function checkFunds(ctx: SelfEvalContext): Finding[] {
     }
   }
 
-  // Row identity per column: 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金.
+  // Row identity per column: 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金 (+ the further source rows
+  // of a provincial form, 四川 财政专户管理资金 / 单位资金). Further rows may also be a breakdown of 财政拨款
+  // (中央/省/市级资金): the identity holds when either reading adds up.
+  const more = doc.funds.more ?? [];
   for (const col of ["initial", "adjusted", "executed"] as const satisfies readonly FundColKey[]) {
     const parts = (["fiscal", "carryover", "other"] as const).map((k) => doc.funds[k][col]);
-    if (parts.every((p) => p === null)) continue;
+    const extra = more.map((m) => m[col]);
+    if ([...parts, ...extra].every((p) => p === null)) continue;
     const partsSum = sum(parts.map((p) => p ?? 0));
+    const withExtra = sum([...parts, ...extra].map((p) => p ?? 0));
     const total = doc.funds.total[col];
-    if (total === null ? partsSum !== 0 : !within(total, partsSum, tol.line)) {
-      out.push(
-        finding("FUNDS_SUM_MISMATCH", {
-          where: whereDoc(ctx, `${COL_NAMES[col]}列`, `funds.total.${col}`),
-          message: `${COL_NAMES[col]}：年度资金总额 ${total === null ? "（空）" : fmt(total, 6)} ≠ 当年财政拨款 ${fmt(parts[0] ?? 0, 6)} + 上年结转资金 ${fmt(parts[1] ?? 0, 6)} + 其他资金 ${fmt(parts[2] ?? 0, 6)} = ${fmt(partsSum, 6)}。`,
-          suggestion: { text: fmt(partsSum, 6), basis: "资金来源三行之和", field: `funds.total.${col}`, value: partsSum, source: "rule" },
-          provenance: [doc.provenance.funds.total[col], ...(["fiscal", "carryover", "other"] as const).map((k) => doc.provenance.funds[k][col])],
-        }),
-      );
-    }
+    const holds = (s: number) => (total === null ? s === 0 : within(total, s, tol.line));
+    if (holds(partsSum) || (extra.some((x) => x !== null) && holds(withExtra))) continue;
+    const expected = extra.some((x) => x !== null) ? withExtra : partsSum;
+    const terms = [
+      `当年财政拨款 ${fmt(parts[0] ?? 0, 6)}`,
+      `上年结转资金 ${fmt(parts[1] ?? 0, 6)}`,
+      `其他资金 ${fmt(parts[2] ?? 0, 6)}`,
+      ...more.filter((m) => m[col] !== null).map((m) => `${m.label} ${fmt(m[col]!, 6)}`),
+    ];
+    out.push(
+      finding("FUNDS_SUM_MISMATCH", {
+        where: whereDoc(ctx, `${COL_NAMES[col]}列`, `funds.total.${col}`),
+        message: `${COL_NAMES[col]}：年度资金总额 ${total === null ? "（空）" : fmt(total, 6)} ≠ ${terms.join(" + ")} = ${fmt(expected, 6)}。`,
+        suggestion: { text: fmt(expected, 6), basis: "各资金来源之和", field: `funds.total.${col}`, value: expected, source: "rule" },
+        provenance: [doc.provenance.funds.total[col], ...(["fiscal", "carryover", "other"] as const).map((k) => doc.provenance.funds[k][col]), ...(doc.provenance.funds.more ?? []).map((m) => m[col])],
+      }),
+    );
   }
 
   // A source row that is > 0 at the start of the year and 0 in the full year, while another goes 0 → > 0.

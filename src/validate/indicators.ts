@@ -9,7 +9,7 @@ import { hasDigit, normalizeValue, vagueActual, vagueTarget } from "./vague.ts";
 import { parseQuantity } from "../score/quantity.ts";
 import { suggestTarget } from "../suggest/index.ts";
 import { fmt, sum, within } from "../score/decimal.ts";
-import { squash, toHalfWidth } from "../extract/normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 import fieldsData from "./data/fields.json" with { type: "json" };
 
 const FIELDS = z.object({ fields: z.record(z.string(), z.array(z.string())) }).parse(fieldsData).fields;

@@ -4,7 +4,7 @@ import type { Finding } from "../domain/finding.ts";
 import { finding } from "./catalogue.ts";
 import { whereDoc, type SelfEvalContext } from "./context.ts";
 import { fundsRows } from "../domain/document.ts";
-import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
+import { isPlaceholder, squash, toHalfWidth } from "../domain/text.ts";
 import { fmt, pct, sub, within } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
 import { scoredLines } from "../score/lines.ts";

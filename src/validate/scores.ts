@@ -7,7 +7,7 @@ import { level1Group, q, whereDoc, whereIndicator, type SelfEvalContext } from "
 import { fmt, roundHalfUp, sum, within } from "../score/decimal.ts";
 import { scoreRatio } from "../score/indicator.ts";
 import { scoreExecution } from "../score/execution.ts";
-import { isPlaceholder, squash, toHalfWidth } from "../extract/normalize.ts";
+import { isPlaceholder, squash, toHalfWidth } from "../domain/text.ts";
 import { groupRatio, scoredLines } from "../score/lines.ts";
 
 

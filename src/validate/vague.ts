@@ -1,7 +1,7 @@
 // domain.md §3.3: a target (指标值) or an actual (完成值) is unmeasurable when it carries no number.
 import { z } from "zod";
 import vagueData from "./data/vague.json" with { type: "json" };
-import { squash, toHalfWidth } from "../extract/normalize.ts";
+import { squash, toHalfWidth } from "../domain/text.ts";
 
 const VagueDataSchema = z.object({ lexicon: z.array(z.string()), boolean: z.array(z.string()), completion: z.array(z.string()) });
 export const VAGUE = VagueDataSchema.parse(vagueData);

@@ -1,4 +1,4 @@
-// Text and number normalisation shared by the recognizer, the scorer and the validator.
+// Text and number normalisation: the shared vocabulary of the recognizer, the scorer, the validator and the exporters.
 
 /** Full-width ASCII (！…～) → half-width; ideographic space → space. */
 export function toHalfWidth(s: string): string {
