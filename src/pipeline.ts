@@ -53,6 +53,12 @@ export async function extractBuffer(data: Uint8Array, file: string, opts: Extrac
     const fromText = (await reportOnly(ing, file, opts.llm)) ?? (await formText(ing, file, opts.llm));
     if (fromText) return { file, format: ing.format, documents: [fromText.doc], error: null, llm: fromText.report };
   }
+  if (documents.length === 0 && ing.format === "text") {
+    // Pasted text that names a form but could not be rebuilt: never refused as "not a 绩效 document" —
+    // a document that says it could not be read, so the user knows what to fix (or to give a model).
+    const unreadForm = formTextShell(ing, file);
+    if (unreadForm) return { file, format: ing.format, documents: [unreadForm], error: null };
+  }
   if (documents.length === 0) {
     return {
       file,
@@ -129,6 +135,17 @@ async function reportOnly(ing: IngestResult, file: string, llm: Llm): Promise<{ 
  * not rebuild into a table: with a model, a document of the titled kind read from the text.
  */
 async function formText(ing: IngestResult, file: string, llm: Llm): Promise<{ doc: PerfDoc; report: LlmFallbackReport } | null> {
+  const doc = formTextShell(ing, file, "文本中没有可辨认的表格结构，由大模型从原文中读取");
+  if (!doc) return null;
+  const text = ing.blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph").map((p) => p.text).join("\n");
+  return fillFromText(doc, text, llm);
+}
+
+/**
+ * An empty document of the kind a text's title names (自评表 when it names none), for text that holds a
+ * form's header words the rules could not rebuild into a table; null when the text names no form.
+ */
+function formTextShell(ing: IngestResult, file: string, reason = "文本中没有可辨认的表格结构（未配置大模型，无法从原文中读取）"): PerfDoc | null {
   const paras = ing.blocks.filter((b): b is ParagraphBlock => b.kind === "paragraph");
   const text = paras.map((p) => p.text).join("\n");
   const words = formWordsIn(text);
@@ -137,8 +154,9 @@ async function formText(ing: IngestResult, file: string, llm: Llm): Promise<{ do
   const kind = words.title ?? "自评表";
   const doc: PerfDoc = kind === "目标申报表" ? emptyTargetForm(file) : kind === "自评表" ? recognizeSelfEval([], { file, year: null, unit: null }) : emptyDept({ file, form: kind === "部门整体自评表" ? "自评表" : "目标表", year: null, unit: null });
   doc.complete = false;
-  doc.unread.push({ part: "整份文件", reason: "文本中没有可辨认的表格结构，由大模型从原文中读取", text: null, provenance: titlePara ? paraProvOf(file, titlePara) : null });
-  return fillFromText(doc, text, llm);
+  const excerpt = text.replace(/\s+/g, " ").trim();
+  doc.unread.push({ part: "整份文件", reason, text: excerpt.length > 300 ? `${excerpt.slice(0, 300)}…` : excerpt, provenance: titlePara ? paraProvOf(file, titlePara) : null });
+  return doc;
 }
 
 async function fillFromText<D extends PerfDoc>(doc: D, text: string, llm: Llm): Promise<{ doc: D; report: LlmFallbackReport }> {

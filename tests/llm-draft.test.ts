@@ -310,13 +310,14 @@ describe("narrative-only reports and unread text (grounded, rows may be added)",
     expect(user).toContain("k 从 0 起");
   });
 
-  it("text with a form's header words but no readable table: without a model a clear refusal, with one a document marked incomplete", async () => {
+  it("text with a form's header words but no readable table: never refused; without a model it says what it could not read, with one the model reads it", async () => {
     // Header words inside sentences (a scanned form described in prose): nothing a rule can rebuild.
     const text = "项目支出绩效自评表\n本表为扫描件，项目名称为禁毒经费，主管部门为宣城市公安局，年初预算数与全年预算数均为100万元，三级指标及年度指标值见原件。";
     const bytes = new TextEncoder().encode(text);
     const plain = await extractBuffer(bytes, "粘贴.txt");
-    expect(plain.error?.code).toBe("NOT_PERFORMANCE_DOC");
-    expect(plain.error?.message).toContain("粘贴.txt");
+    expect(plain.error).toBeNull();
+    expect(plain.documents[0]).toMatchObject({ kind: "自评表", name: null, complete: false });
+    expect(plain.documents[0]!.unread[0]).toMatchObject({ part: "整份文件", reason: expect.stringContaining("未配置大模型") });
     fake.script(json({ fields: [{ path: "name", value: "禁毒经费", text: "禁毒经费" }, { path: "department", value: "公安局", text: "市公安局X" }] }));
     const r = await extractBuffer(bytes, "粘贴.txt", { llm: llmFor() });
     expect(r.error).toBeNull();
