@@ -2,6 +2,7 @@
 // 年度总体目标, indicator tree, 总分), and the 申报表 as a simpler one. Each value cell carries its
 // interchange path (data-field) so findings land on the cell they concern.
 import type { DocumentView, FindingView } from "./api.ts";
+import { FUND_ROW_LABELS, FUND_ROW_ORDER } from "../src/domain/selfEvalForm.ts";
 import { fmtNum, h, type Child } from "./dom.ts";
 import { byField, fieldsByPosition } from "./cells.ts";
 import { attachFindings, worst, type FindingActions } from "./findings.ts";
@@ -75,12 +76,7 @@ function runs(values: (string | null)[], within?: Map<number, number>): Map<numb
   return out;
 }
 
-const FUND_ROWS: [Exclude<keyof SelfEval["funds"], "more">, string][] = [
-  ["total", "年度资金总额"],
-  ["fiscal", "其中：当年财政拨款"],
-  ["carryover", "上年结转资金"],
-  ["other", "其他资金"],
-];
+const FUND_ROWS: [Exclude<keyof SelfEval["funds"], "more">, string][] = FUND_ROW_ORDER.map((k) => [k, FUND_ROW_LABELS[k].printed]);
 
 function selfEvalTable(view: DocumentView, doc: SelfEval, ctx: Ctx): HTMLElement {
   const sc = view.scoring;

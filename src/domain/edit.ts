@@ -2,6 +2,7 @@
 // "funds.total.executed", "goals.expected", "name"). Pure: returns a new document validated
 // by the same zod schema the extractor's output satisfies; the server stores it as a new version.
 import { parseNumber } from "./text.ts";
+import { FUND_COL_LABELS, FUND_ROW_LABELS, INDICATOR_COLUMNS } from "./selfEvalForm.ts";
 import { FUND_COLS, FUND_ROWS, PerfDocSchema, type PerfDoc } from "./document.ts";
 
 export type EditValue = string | number | null;
@@ -43,16 +44,9 @@ const SELF_EVAL_TOP: Record<string, [Kind, string]> = {
   name: ["text", "项目名称"], department: ["text", "主管部门"], implementer: ["text", "实施单位"],
   unit: ["text", "金额单位"], year: ["integer", "年度"],
 };
-const FUND_ROW_LABEL: Record<string, string> = { total: "年度资金总额", fiscal: "当年财政拨款", carryover: "上年结转资金", other: "其他资金" };
-const FUND_COL_LABEL: Record<string, [Kind, string]> = {
-  initial: ["number", "年初预算数"], adjusted: ["number", "全年预算数"], executed: ["number", "全年执行数"],
-  weight: ["number", "分值"], rate: ["text", "执行率"], score: ["number", "得分"],
-};
-const INDICATOR_FIELDS: Record<string, [Kind, string]> = {
-  level1: ["text", "一级指标"], level2: ["text", "二级指标"], level3: ["text", "三级指标"],
-  target: ["text", "年度指标值"], actual: ["text", "实际完成值"], weight: ["number", "分值"],
-  score: ["number", "得分"], deviation: ["text", "偏差原因分析及改进措施"],
-};
+const FUND_ROW_LABEL: Record<string, string> = Object.fromEntries(Object.entries(FUND_ROW_LABELS).map(([k, v]) => [k, v.name]));
+const FUND_COL_LABEL: Record<string, [Kind, string]> = Object.fromEntries(Object.entries(FUND_COL_LABELS).map(([k, v]) => [k, [v.kind, v.name]]));
+const INDICATOR_FIELDS: Record<string, [Kind, string]> = Object.fromEntries(Object.entries(INDICATOR_COLUMNS).map(([k, v]) => [k, [v.kind, v.name]]));
 const TARGET_FORM_TOP: Record<string, [Kind, string]> = {
   name: ["text", "项目名称"], department: ["text", "主管部门"], implementer: ["text", "实施单位"],
   unit: ["text", "金额单位"], year: ["integer", "年度"], category: ["text", "项目类别"],

@@ -3,6 +3,7 @@
 // the naive whole-document prompt).
 import type { SelfEvalDoc } from "../domain/document.ts";
 import type { Profile } from "../score/profile.ts";
+import { FUND_ROW_LABELS, SOURCE_ROWS } from "../domain/selfEvalForm.ts";
 import { scoreDocument } from "../score/index.ts";
 import { pct } from "../score/decimal.ts";
 import { gradeOf } from "../score/profile.ts";
@@ -13,8 +14,8 @@ export function draftData(doc: SelfEvalDoc, profile: Profile): string {
   const f = doc.funds;
   const row = (r: typeof f.total) => [r.initial, r.adjusted, r.executed];
   const sources: Record<string, (number | null)[]> = {};
-  for (const [k, label] of [["fiscal", "当年财政拨款"], ["carryover", "上年结转资金"], ["other", "其他资金"]] as const) {
-    if (row(f[k]).some((v) => v !== null && v !== 0)) sources[label] = row(f[k]);
+  for (const k of SOURCE_ROWS) {
+    if (row(f[k]).some((v) => v !== null && v !== 0)) sources[FUND_ROW_LABELS[k].name] = row(f[k]);
   }
   // Short keys and arrays: the whole prompt must stay under 20% of the naive whole-file prompt.
   const data: Record<string, unknown> = {

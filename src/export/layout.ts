@@ -1,6 +1,7 @@
 // Domain documents → one page layout shared by the .docx and .xlsx writers: paragraphs and tables
 // whose cells carry their grid position and spans (the official 自评表 layout of domain.md §2.1,
 // as rebuilt in the seed fixtures). The writers only render; every layout decision is here.
+import { FUND_ROW_LABELS, FUND_ROW_ORDER } from "../domain/selfEvalForm.ts";
 import { FUND_COLS, fundsRows, type DeptDoc, type Indicator, type PerfDoc, type Provenance, type SelfEvalDoc, type TargetFormDoc } from "../domain/document.ts";
 import { numberText, rateText, type NumberText } from "./numbers.ts";
 
@@ -182,13 +183,8 @@ function selfEvalTable(doc: SelfEvalDoc, opts: LayoutOptions): LayoutTable {
       labelCell(9, "得分"),
     ],
   });
-  const fundLabels = [
-    ["total", "年度资金总额"],
-    ["fiscal", "其中：当年财政拨款"],
-    ["carryover", "上年结转资金"],
-    ["other", "其他资金"],
-  ] as const;
-  for (const [key, label] of fundLabels) {
+  for (const key of FUND_ROW_ORDER) {
+    const label = FUND_ROW_LABELS[key].printed;
     const f = doc.funds[key];
     const fp = P?.funds?.[key];
     rows.push({

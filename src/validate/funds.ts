@@ -8,9 +8,10 @@ import { scoreExecution } from "../score/execution.ts";
 import { fmt, pct, sum, within } from "../score/decimal.ts";
 import { parseNumber } from "../domain/text.ts";
 import { isPlaceholder, toHalfWidth } from "../domain/text.ts";
+import { FUND_COL_LABELS, FUND_ROW_LABELS } from "../domain/selfEvalForm.ts";
 
-const COL_NAMES: Record<"initial" | "adjusted" | "executed", string> = { initial: "年初预算数", adjusted: "全年预算数", executed: "全年执行数" };
-const ROW_NAMES: Record<FundRowKey, string> = { total: "年度资金总额", fiscal: "当年财政拨款", carryover: "上年结转资金", other: "其他资金" };
+const COL_NAMES = Object.fromEntries(Object.entries(FUND_COL_LABELS).map(([k, v]) => [k, v.name])) as Record<"initial" | "adjusted" | "executed", string>;
+const ROW_NAMES = Object.fromEntries(Object.entries(FUND_ROW_LABELS).map(([k, v]) => [k, v.name])) as Record<FundRowKey, string>;
 
 export function checkFunds(ctx: SelfEvalContext): Finding[] {
   const out: Finding[] = [];
