@@ -10,7 +10,7 @@ import { recognizeSelfEval } from "./extract/selfEval.ts";
 import type { ParagraphBlock } from "./ingest/blocks.ts";
 import { ingest, type IngestOptions } from "./ingest/index.ts";
 import { recognizeRebuilt } from "./extract/index.ts";
-import { rebuildBlocks } from "./extract/rebuild.ts";
+import { rebuildBlocks } from "./extract/rebuild/index.ts";
 import { emptyTargetForm } from "./extract/targetForm.ts";
 import { emptyDept } from "./extract/dept.ts";
 import { paraProvOf } from "./extract/rows.ts";

@@ -1,4 +1,4 @@
-// The rebuild stage (src/extract/rebuild.ts): form pieces → grid tables whose cells lie under the form's
+// The rebuild stage (src/extract/rebuild/): form pieces → grid tables whose cells lie under the form's
 // own header columns. Checked on the seed texts against their HTML sources, on the six real pasted
 // files of ../shared/fixtures/real/pasted (against what a reader of each file sees, as written in
 // evals/data/real/t*.json), and on small texts written here for each shape.
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ingestText } from "../src/ingest/text.ts";
 import { ingest } from "../src/ingest/index.ts";
 import type { Block, ParagraphBlock, TableBlock } from "../src/ingest/blocks.ts";
-import { rebuildBlocks } from "../src/extract/rebuild.ts";
+import { rebuildBlocks } from "../src/extract/rebuild/index.ts";
 import { htmlTables, underHeaders, ws } from "./helpers/seedHtml.ts";
 import { BROWSER_ROWS, NOTE, ONE_PER_LINE, TITLE, expandedRows } from "./helpers/pasted003.ts";
 import { SHARED } from "./fixtures.ts";

@@ -13,7 +13,7 @@ import { recognizeDept } from "./dept.ts";
 import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchIndicatorHeader } from "./indicatorTable.ts";
 import { headerFieldOf, inlineField, titleKindOf, type FormKind } from "./vocabulary.ts";
-import { rebuildBlocks } from "./rebuild.ts";
+import { rebuildBlocks } from "./rebuild/index.ts";
 
 interface Title {
   kind: FormKind;

@@ -13,8 +13,8 @@
 //
 // Everything the stage knows about forms comes from the vocabulary (vocabulary.ts, data/forms.json).
 // Cells whose column was inferred carry `inferred: true`; grid tables from other readers pass unchanged.
-import type { Block, ParagraphBlock, TableBlock, TableCell, UnplacedText } from "../ingest/blocks.ts";
-import { squash, toHalfWidth } from "../domain/text.ts";
+import type { Block, ParagraphBlock, TableBlock, TableCell, UnplacedText } from "../../ingest/blocks.ts";
+import { squash, toHalfWidth } from "../../domain/text.ts";
 import {
   VOCABULARY,
   fundsColumnOf,
@@ -39,7 +39,7 @@ import {
   unitSuffix,
   type FundsField,
   type IndicatorField,
-} from "./vocabulary.ts";
+} from "../vocabulary.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Columns and cells
