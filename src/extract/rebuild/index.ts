@@ -14,7 +14,7 @@
 // Everything the stage knows about forms comes from the vocabulary (vocabulary.ts, data/forms.json).
 // Cells whose column was inferred carry `inferred: true`; grid tables from other readers pass unchanged.
 import type { Block, ParagraphBlock, TableBlock, TableCell, UnplacedText } from "../../ingest/blocks.ts";
-import { squash, toHalfWidth } from "../../domain/text.ts";
+import { toHalfWidth } from "../../domain/text.ts";
 import {
   VOCABULARY,
   fundsColumnOf,
@@ -23,9 +23,6 @@ import {
   headerFieldOf,
   indicatorColumnOf,
   inlineField,
-  isFundsBlockLabel,
-  isGoalsBlockLabel,
-  isIndicatorBlockLabel,
   isNarrativeLabel,
   isPlaceholderText,
   isTotalLabel,
@@ -34,139 +31,23 @@ import {
   level1Of,
   level2Of,
   operatorPrefix,
-  titleKindOf,
   unitAt,
   unitSuffix,
-  type FundsField,
-  type IndicatorField,
 } from "../vocabulary.ts";
-
-// ---------------------------------------------------------------------------------------------------
-// Columns and cells
-
-type Family = "funds" | "goals" | "ind";
-type Role =
-  | "label"
-  | "other"
-  | "amount"
-  | "rate"
-  | "fweight"
-  | "fscore"
-  | "freason"
-  | "goal"
-  | "level1"
-  | "level2"
-  | "level3"
-  | "operator"
-  | "target"
-  | "unit"
-  | "actual"
-  | "iweight"
-  | "iscore"
-  | "deviation"
-  | "description";
-
-interface Col {
-  role: Role;
-  /** The vocabulary field of the header cell (initial / adjusted / executed for amounts). */
-  field?: string;
-}
-
-interface Template {
-  family: Family;
-  cols: Col[];
-  /** Points of the block (预算执行情况（20分）, 得分（20分*执行率）), for the score check. */
-  points: number | null;
-}
-
-const FUNDS_ROLE: Record<FundsField, Role> = {
-  initial: "amount",
-  adjusted: "amount",
-  executed: "amount",
-  weight: "fweight",
-  rate: "rate",
-  score: "fscore",
-  reason: "freason",
-};
-const IND_ROLE: Record<IndicatorField, Role> = {
-  level1: "level1",
-  level2: "level2",
-  level3: "level3",
-  operator: "operator",
-  target: "target",
-  unit: "unit",
-  actual: "actual",
-  weight: "iweight",
-  score: "iscore",
-  deviation: "deviation",
-  description: "description",
-};
-
-const norm = (s: string) => squash(toHalfWidth(s));
-
-function columnOf(text: string, family: Family): Col | null {
-  if (norm(text).length > 30) return null;
-  if (family === "funds") {
-    const f = fundsColumnOf(text);
-    return f ? { role: FUNDS_ROLE[f], field: f } : null;
-  }
-  if (family === "goals") {
-    const f = goalColumnOf(text);
-    return f ? { role: "goal", field: f } : null;
-  }
-  const f = indicatorColumnOf(text);
-  return f ? { role: IND_ROLE[f], field: f } : null;
-}
-
-const isBlockLabel = (t: string) => isFundsBlockLabel(t) || isGoalsBlockLabel(t) || isIndicatorBlockLabel(t);
-const FAMILIES: Family[] = ["funds", "goals", "ind"];
-const MIN_COLS: Record<Family, number> = { funds: 3, goals: 2, ind: 3 };
-
-/** The header row a row of texts is (funds: ≥3 funds columns; goals: ≥2 goal columns; indicators: ≥3
- * indicator columns), with a column per cell, or null. The family with most columns wins. */
-function headerOf(texts: string[]): { family: Family; cols: Col[] } | null {
-  let best: { family: Family; n: number; own: number } | null = null;
-  for (const family of FAMILIES) {
-    const fields = new Set<string>();
-    let own = 0;
-    for (const t of texts) {
-      const c = columnOf(t, family);
-      if (!c) continue;
-      fields.add(c.field!);
-      if (FAMILIES.every((f) => f === family || !columnOf(t, f))) own++;
-    }
-    if (fields.size < MIN_COLS[family]) continue;
-    if (!best || fields.size > best.n || (fields.size === best.n && own > best.own)) best = { family, n: fields.size, own };
-  }
-  if (!best) return null;
-  const family = best.family;
-  let seenField = false;
-  const cols = texts.map((t): Col => {
-    const c = columnOf(t, family);
-    if (c) {
-      seenField = true;
-      return c;
-    }
-    return { role: seenField ? "other" : "label" };
-  });
-  return { family, cols };
-}
-
-function pointsOf(texts: string[]): number | null {
-  for (const t of texts) {
-    const m = /[(（]\s*(\d{1,3}(?:\.\d+)?)\s*分/.exec(toHalfWidth(t));
-    if (m) return Number(m[1]);
-  }
-  return null;
-}
-
-/** A funds header names no row-label column when its first cell is a field: the rows' labels
- * (年度资金总额, 其中：财政拨款) need one, so an empty label column is added in front. */
-function makeTemplate(h: { family: Family; cols: Col[] }, texts: string[]): { tpl: Template; shift: number } {
-  const shift = h.family === "funds" && h.cols[0]?.role !== "label" ? 1 : 0;
-  const cols: Col[] = shift ? [{ role: "label" }, ...h.cols] : h.cols;
-  return { tpl: { family: h.family, cols, points: pointsOf(texts) }, shift };
-}
+import {
+  type Family,
+  type Role,
+  type Col,
+  type Template,
+  norm,
+  columnOf,
+  isBlockLabel,
+  FAMILIES,
+  headerOf,
+  makeTemplate,
+  isTitleText,
+  isKeyText,
+} from "./templates.ts";
 
 type Kind = "E" | "ELL" | "POINTS" | "PCT" | "NUM" | "OP" | "PH" | "UNIT" | "OPVAL" | "QTY" | "TEXT";
 
@@ -490,18 +371,6 @@ function rowFromPlacement(items: { o: OutCell; p: Placement; sep: string }[], fi
     if (!kept.some((c) => c.col === k)) kept.push({ text: "", paragraphs: [""], col: k, ...(line !== undefined ? { line } : {}) });
   }
   return kept.sort((a, b) => a.col - b.col);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Rows that are not data: key-value rows, titles, narrative boxes
-
-const isTitleText = (t: string) => norm(t).length <= 60 && !/[，。；;]/.test(t) && titleKindOf(t) !== null;
-
-/** A row led by a header-field label (项目名称 | X | 主管部门 | Y), an inline field (项目名称：X), a
- * narrative box (评价结论 | …) or a form title: kept as it is, and it ends the block above it. */
-function isKeyText(t: string): boolean {
-  if (norm(t) === "") return false;
-  return headerFieldOf(t) !== null || inlineField(t) !== null || isNarrativeLabel(t) || isTitleText(t);
 }
 
 // ---------------------------------------------------------------------------------------------------
