@@ -2,8 +2,9 @@
 // (correct, wrong numbers, invalid JSON, timeout, 429, prompt injection), grounded extraction
 // fallback, LLM suggestions, and the prompt budget for seed 001.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "./helpers/fakeOpenAI.ts";
+import { FAKE_TIMERS, settled, tickUntil, watchedFetch } from "./helpers/clock.ts";
 import { createLlm, forgetEndpointCapabilities, LlmConfig, LlmError, renderPrompt, loadPrompt } from "../src/llm/index.ts";
 import { draftReport, reviseSection, templateDraft } from "../src/draft/index.ts";
 import { draftData, estimateTokens, styleExample } from "../src/draft/data.ts";
@@ -19,8 +20,10 @@ import { SEEDS_DIR } from "./fixtures.ts";
 
 const profile = defaultProfile();
 let fake: FakeOpenAI;
-const llmFor = (over: Partial<{ timeoutMs: number; maxRetries: number }> = {}) =>
-  createLlm(new LlmConfig({ baseURL: fake.url, apiKey: "sk-test-secret", model: "test-model", timeoutMs: 400, maxRetries: 1, ...over }));
+// A timeout far beyond any answer of the local server (a busy machine must not turn an answer into LLM_TIMEOUT);
+// the timeout test sets a short one on a fake clock.
+const llmFor = (over: Partial<{ timeoutMs: number; maxRetries: number }> = {}, fetch?: typeof globalThis.fetch) =>
+  createLlm(new LlmConfig({ baseURL: fake.url, apiKey: "sk-test-secret", model: "test-model", timeoutMs: 30_000, maxRetries: 1, ...over }), { fetch });
 const json = (o: unknown) => ({ content: JSON.stringify(o) });
 
 beforeAll(async () => {
@@ -32,6 +35,9 @@ afterAll(async () => {
 beforeEach(() => {
   forgetEndpointCapabilities();
   fake.requests.length = 0;
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 async function seed001(): Promise<SelfEvalDoc[]> {
@@ -81,8 +87,13 @@ describe("LLM drafter", () => {
   });
 
   it("a timeout is retried, then reported", async () => {
-    fake.script({ ...json({ sections: [] }), delayMs: 1500 }, { ...json({ sections: [] }), delayMs: 1500 });
-    const err = await draftReport(selfEval(), { llm: llmFor({ timeoutMs: 300, maxRetries: 1 }), profile }).catch((e: unknown) => e);
+    // Both answers are held far past the timeout; the fake clock moves only while every request sent is held.
+    fake.script({ ...json({ sections: [] }), delayMs: 60_000 }, { ...json({ sections: [] }), delayMs: 60_000 });
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const w = watchedFetch();
+    const p = draftReport(selfEval(), { llm: llmFor({ timeoutMs: 300, maxRetries: 1 }, w.fetch), profile }).catch((e: unknown) => e);
+    await tickUntil(settled(p), () => fake.requests.length === w.sent);
+    const err = await p;
     expect((err as LlmError).code).toBe("LLM_TIMEOUT");
     expect(fake.requests.length).toBe(2);
   });

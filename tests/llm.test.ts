@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   createLlm,
@@ -22,6 +22,7 @@ import {
   type LlmCallRecord,
 } from "../src/llm/index.ts";
 import { closedPortUrl, startFakeOpenAI, type FakeOpenAI } from "./helpers/fakeOpenAI.ts";
+import { FAKE_TIMERS, settled, tickUntil, watchedFetch, withClockStopped } from "./helpers/clock.ts";
 
 const KEY = "sk-test-SECRET-0123456789abcdef";
 const GOOD = { heading: "一、项目基本情况", text: "（一）项目概况\n本项目年初预算数为12.5万元。" };
@@ -29,8 +30,10 @@ const VARS = { heading: "一、项目基本情况", outline: "项目概况；项
 const sectionReq = (vars: Record<string, string> = VARS) =>
   ({ prompt: "draft-section", version: "1", vars, schema: DraftSectionOutputSchema, schemaName: "draft_section" }) as const;
 
+// A timeout far beyond any answer of the local server, so a busy machine never turns an answer into LLM_TIMEOUT;
+// the tests whose subject is the timeout set a short one and run on a fake clock (./helpers/clock.ts).
 function config(url: string, over: Partial<{ timeoutMs: number; maxRetries: number; apiKey: string }> = {}): LlmConfig {
-  return new LlmConfig({ baseURL: url, apiKey: KEY, model: "test-model", timeoutMs: 300, maxRetries: 2, ...over });
+  return new LlmConfig({ baseURL: url, apiKey: KEY, model: "test-model", timeoutMs: 30_000, maxRetries: 2, ...over });
 }
 
 /** The LlmError the promise fails with (the test fails if it resolves or throws something else). */
@@ -55,11 +58,12 @@ beforeEach(async () => {
   records = [];
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await fake.close();
   await cache.close();
 });
 
-const llmFor = (cfg: LlmConfig) => createLlm(cfg, { cache, onUsage: (r) => records.push(r) });
+const llmFor = (cfg: LlmConfig, fetch?: typeof globalThis.fetch) => createLlm(cfg, { cache, onUsage: (r) => records.push(r), fetch });
 
 describe("structured output", () => {
   it("returns the validated object from a json_schema response", async () => {
@@ -162,16 +166,26 @@ describe("structured output", () => {
 
 describe("failures, retries and timeouts", () => {
   it("retries a request that exceeds the timeout, then succeeds", async () => {
-    fake.script({ delayMs: 800, content: JSON.stringify(GOOD) }, { content: JSON.stringify(GOOD) });
-    const r = await llmFor(config(fake.url, { maxRetries: 1 })).structured(sectionReq());
+    // The first answer is held far past the timeout. The fake clock moves only while every request sent is held
+    // at the server, and stops once the retry is sent: the second answer cannot lose to a timer.
+    fake.script({ delayMs: 60_000, content: JSON.stringify(GOOD) }, { content: JSON.stringify(GOOD) });
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const w = watchedFetch();
+    const p = llmFor(config(fake.url, { timeoutMs: 300, maxRetries: 1 }), w.fetch).structured(sectionReq());
+    await tickUntil(() => w.sent === 2, () => fake.requests.length === w.sent);
+    const r = await p;
     expect(r.data).toEqual(GOOD);
     expect(fake.requests).toHaveLength(2);
     expect(records[0]!.attempts).toBe(2);
   });
 
   it("gives LLM_TIMEOUT when every attempt exceeds the timeout", async () => {
-    fake.setFallback({ delayMs: 800, content: JSON.stringify(GOOD) });
-    const err = await llmError(llmFor(config(fake.url, { maxRetries: 1 })).structured(sectionReq()));
+    fake.setFallback({ delayMs: 60_000, content: JSON.stringify(GOOD) });
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const w = watchedFetch();
+    const p = llmError(llmFor(config(fake.url, { timeoutMs: 300, maxRetries: 1 }), w.fetch).structured(sectionReq()));
+    await tickUntil(settled(p), () => fake.requests.length === w.sent);
+    const err = await p;
     expect(err.code).toBe("LLM_TIMEOUT");
     expect(err.message).toContain("大模型服务响应超时");
     expect(err.message).toContain(fake.url);
@@ -180,11 +194,15 @@ describe("failures, retries and timeouts", () => {
   });
 
   it("gives LLM_TIMEOUT when the body stalls after the headers (the SDK's timer has stopped by then)", async () => {
-    fake.script({ bodyDelayMs: 2000, content: JSON.stringify(GOOD) });
-    const t0 = Date.now();
-    const err = await llmError(llmFor(config(fake.url, { maxRetries: 0 })).structured(sectionReq()));
+    fake.script({ bodyDelayMs: 60_000, content: JSON.stringify(GOOD) });
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const w = watchedFetch();
+    const p = llmError(llmFor(config(fake.url, { timeoutMs: 300, maxRetries: 0 }), w.fetch).structured(sectionReq()));
+    // The clock moves only once the headers are in: what runs out is the wait for the body.
+    await tickUntil(settled(p), () => w.answered === 1);
+    const err = await p;
     expect(err.code).toBe("LLM_TIMEOUT");
-    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(err.detail).toContain("BodyIdleTimeout");
   });
 
   it("honours retry-after on 429, then succeeds", async () => {
@@ -210,12 +228,12 @@ describe("failures, retries and timeouts", () => {
 
   it("does not sleep through a retry-after longer than the cap", async () => {
     fake.setFallback({ status: 429, headers: { "retry-after": "3600" }, body: { error: { message: "quota" } } });
-    const t0 = Date.now();
-    const err = await llmError(llmFor(config(fake.url)).structured(sectionReq()));
+    // With the clock stopped, the call can only end if it never sleeps.
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const err = await withClockStopped(llmError(llmFor(config(fake.url)).structured(sectionReq())), "a 429 asking for 3600 s");
     expect(err.code).toBe("LLM_RATE_LIMITED");
     expect(err.message).toContain("服务要求等待 3600 秒");
     expect(fake.requests).toHaveLength(1);
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it("retries 5xx and reports LLM_UNAVAILABLE with the status", async () => {
@@ -365,9 +383,13 @@ describe("streaming", () => {
   });
 
   it("gives LLM_TIMEOUT when the stream goes silent longer than the timeout", async () => {
-    fake.script({ chunks: ["一", "二"], chunkDelayMs: 1000 });
+    fake.script({ chunks: ["一", "二"], chunkDelayMs: 60_000 });
+    vi.useFakeTimers({ toFake: FAKE_TIMERS });
+    const w = watchedFetch();
     const deltas: string[] = [];
-    const err = await llmError(llmFor(config(fake.url, { maxRetries: 0 })).stream({ prompt: "draft-section", version: "1", vars: VARS }, (d) => deltas.push(d)));
+    const p = llmError(llmFor(config(fake.url, { timeoutMs: 300, maxRetries: 0 }), w.fetch).stream({ prompt: "draft-section", version: "1", vars: VARS }, (d) => deltas.push(d)));
+    await tickUntil(settled(p), () => w.answered === 1);
+    const err = await p;
     expect(err.code).toBe("LLM_TIMEOUT");
     expect(deltas).toEqual([]);
   });
