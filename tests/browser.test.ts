@@ -16,6 +16,9 @@ import { SHARED } from "./fixtures.ts";
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 const hasChromium = existsSync(CHROMIUM);
+// How long a step may take to show on the page: generous, since a busy machine is slow, not broken (speed is
+// measured by npm run bench). Used by playwright's waits and by expect.poll, whose own default is 1 s.
+const UI_WAIT_MS = 30_000;
 if (!hasChromium) {
   // The only reason to skip: CI installs chromium (.ci/run), so a skip there is visible, not silent.
   console.warn(`browser.test.ts 已跳过：未找到 ${CHROMIUM}（apt-get install -y chromium fonts-noto-cjk）`);
@@ -39,7 +42,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
     page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, acceptDownloads: true, locale: "zh-CN" });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(UI_WAIT_MS);
     page.on("dialog", (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -57,7 +60,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
 
   it("upload → findings → suggestion → edit → draft → accept with a reason → export .docx", async () => {
     await page.goto(server.url);
-    await expect.poll(() => page.locator("#llm-status").textContent()).toContain("未配置大模型");
+    await expect.poll(() => page.locator("#llm-status").textContent(), { timeout: UI_WAIT_MS }).toContain("未配置大模型");
     // The acting user's name travels with every request (X-User) into versions and the audit log.
     await page.fill("#user-name", "张会计");
     await page.press("#user-name", "Tab");
@@ -76,11 +79,11 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     // The project with errors: findings are inline on their cells and listed below the table.
     await page.click("a.doc-link:has-text('毛发检测和城市污水溯源监测经费')");
     await page.waitForSelector("table.form.selfeval");
-    await expect.poll(() => page.locator(".notice").textContent()).toBe("未配置大模型：使用模板起草，建议由确定性规则生成");
+    await expect.poll(() => page.locator(".notice").textContent(), { timeout: UI_WAIT_MS }).toBe("未配置大模型：使用模板起草，建议由确定性规则生成");
     const scoreCell = page.locator('td.cell[data-field="indicators[3].score"]');
     expect(await scoreCell.getAttribute("class")).toContain("sev-error");
     await scoreCell.hover();
-    await expect.poll(() => page.locator("#popover").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#popover").isVisible(), { timeout: UI_WAIT_MS }).toBe(true);
     expect(await page.locator("#popover").textContent()).toContain("SCORE_MISSING");
     // 14 findings after grouping (one per code), listing 29 places; every flagged cell still has its mark.
     expect(await page.locator(".findings-list .finding").count()).toBe(14);
@@ -91,14 +94,14 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
 
     // One click applies a suggestion: 执行率 is filled in and its finding disappears.
     await page.locator('.findings-list .finding[data-finding-id="RATE_MISSING@funds.total.rate"] button.apply').click();
-    await expect.poll(() => page.locator('textarea[data-field="funds.total.rate"]').inputValue()).toBe("100.00%");
+    await expect.poll(() => page.locator('textarea[data-field="funds.total.rate"]').inputValue(), { timeout: UI_WAIT_MS }).toBe("100.00%");
     expect(await page.locator('.findings-list .finding[data-finding-id="RATE_MISSING@funds.total.rate"]').count()).toBe(0);
 
     // Editing 完成值 of the 满意度 indicator (≥90%) to 81% recomputes its score (10 × 81/90 = 9) and the total.
     const actual = page.locator('textarea[data-field="indicators[11].actual"]');
     await actual.fill("81%");
     await actual.press("Tab");
-    await expect.poll(() => page.locator("#recomputed-total").textContent()).toBe("88");
+    await expect.poll(() => page.locator("#recomputed-total").textContent(), { timeout: UI_WAIT_MS }).toBe("88");
     expect(await page.locator('[data-recalc="11"]').textContent()).toBe("重算 9");
     expect(await page.locator(".doc-meta").textContent()).toContain("第 3 版");
 
@@ -106,14 +109,14 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     await page.click(".chat .chip:has-text('帮我起草今年的自评报告')");
     await page.waitForSelector(".draft-section");
     expect(await page.locator(".draft-section").count()).toBe(6);
-    await expect.poll(() => page.locator(".chat-status").isHidden()).toBe(true);
+    await expect.poll(() => page.locator(".chat-status").isHidden(), { timeout: UI_WAIT_MS }).toBe(true);
     expect(await page.locator(".chat .msg.assistant .bubble").last().textContent()).toMatch(/^草稿已生成（模板起草/);
     // Revising a section by asking for it in words.
     await page.fill(".chat-input", "第五部分写具体些");
     await page.press(".chat-input", "Enter");
-    await expect.poll(() => page.locator(".draft-head h3").textContent()).toBe("报告草稿 #2");
+    await expect.poll(() => page.locator(".draft-head h3").textContent(), { timeout: UI_WAIT_MS }).toBe("报告草稿 #2");
     await page.click(".draft-box button.primary:has-text('确认草稿')");
-    await expect.poll(() => page.locator(".draft-head .badge").textContent()).toContain("已确认");
+    await expect.poll(() => page.locator(".draft-head .badge").textContent(), { timeout: UI_WAIT_MS }).toContain("已确认");
     // The README's picture: the top of the page, the table with its findings, the draft in the chat panel.
     // (A string: this file is type-checked without the DOM library.)
     await page.evaluate(`(() => {
@@ -138,7 +141,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     await shot("browser-3-override.png");
     for (let i = 0; i < n; i++) await reasons.nth(i).fill(`经与财政局核对，第 ${i + 1} 项按原表保留`);
     await dialog.locator("button.primary").click();
-    await expect.poll(() => page.locator(".doc-meta .badge").first().textContent()).toContain("已确认（第 3 版");
+    await expect.poll(() => page.locator(".doc-meta .badge").first().textContent(), { timeout: UI_WAIT_MS }).toContain("已确认（第 3 版");
     const docId = Number(/#\/d\/(\d+)/.exec(page.url())![1]);
     const audit = (await (await fetch(`${server.url}/api/documents/${docId}/audit`)).json()) as { entries: { action: string; reason: string | null }[] };
     expect(audit.entries.filter((e) => e.action === "override").map((e) => e.reason)).toEqual([1, 2, 3, 4].map((i) => `经与财政局核对，第 ${i} 项按原表保留`));
@@ -167,7 +170,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     const file = join(ARTIFACTS, "xss.docx");
     writeFileSync(file, xssDocx());
     await page.setInputFiles("#file-input", file);
-    await expect.poll(() => page.locator(".upload.done").count()).toBe(1);
+    await expect.poll(() => page.locator(".upload.done").count(), { timeout: UI_WAIT_MS }).toBe(1);
     const link = page.locator("a.doc-link", { hasText: XSS });
     await link.waitFor();
     expect(await link.count()).toBe(1);
@@ -192,7 +195,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     const score = page.locator('input[data-field="indicators[7].score"]');
     await score.fill("8");
     await score.press("Enter");
-    await expect.poll(() => page.locator(".doc-meta").textContent()).toContain("第 2 版");
+    await expect.poll(() => page.locator(".doc-meta").textContent(), { timeout: UI_WAIT_MS }).toContain("第 2 版");
     await page.reload();
     await page.waitForSelector(".draft-section mark.unsupported");
     const marks = await page.locator(".draft-section mark.unsupported").allTextContents();
@@ -226,7 +229,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     expect(await chip.textContent()).toBe(`测算依据不规范（${calc.projects}）`);
     await shot("browser-6-review.png");
     await chip.click();
-    await expect.poll(() => page.locator("table.review-table tbody tr").count()).toBe(calc.projects);
+    await expect.poll(() => page.locator("table.review-table tbody tr").count(), { timeout: UI_WAIT_MS }).toBe(calc.projects);
     expect(calc.projects).toBeLessThan(20);
     expect(await page.locator("a.chip.filter.active").textContent()).toBe(`测算依据不规范（${calc.projects}）`);
     const rows = page.locator("table.review-table tbody tr");
@@ -243,7 +246,7 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     expect(await cell.getAttribute("data-opinions")).toContain("CALC_BASIS");
     expect(await cell.getAttribute("class")).toContain("sev-warning");
     await cell.hover();
-    await expect.poll(() => page.locator("#popover").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#popover").isVisible(), { timeout: UI_WAIT_MS }).toBe(true);
     expect(await page.locator("#popover").textContent()).toContain("测算依据不规范");
     const opinion = page.locator('.review-panel .dimension[data-dimension="可行性"] .opinion[data-code="CALC_BASIS"]');
     expect(await opinion.locator(".text").textContent()).toMatch(/^测算依据未体现测算过程/);
@@ -260,8 +263,8 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     await shot("browser-8-waive-dialog.png");
     await dialog.locator("textarea.reason").fill("测算表已另附，金额核对无误");
     await dialog.locator("button.primary").click();
-    await expect.poll(() => dialog.count()).toBe(0);
-    await expect.poll(() => opinion.getAttribute("class")).toContain("waived");
+    await expect.poll(() => dialog.count(), { timeout: UI_WAIT_MS }).toBe(0);
+    await expect.poll(() => opinion.getAttribute("class"), { timeout: UI_WAIT_MS }).toContain("waived");
     expect(await opinion.locator(".waived-note").textContent()).toContain("测算表已另附，金额核对无误");
     expect(await opinion.locator(".waived-note").textContent()).toContain("李审核");
     expect(await page.locator('table.form td[data-field="calc_basis"]').getAttribute("class")).toContain("waived");
