@@ -19,6 +19,7 @@ import {
   type TableBlock,
   type TableCell,
 } from "./blocks.ts";
+import { symbolChar } from "./symbolFont.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -804,14 +805,6 @@ function charOverrides(doc: DocModel): CharOverrides {
     if (o.sym >= 0 && doc.text.charCodeAt(cp) === 0x28) (res.symbols ??= new Map()).set(cp, symbolChar(o.sym));
   }
   return res;
-}
-
-/** Symbol-font characters used for ticks and boxes in forms (same mapping as the .docx reader). */
-function symbolChar(code: number): string {
-  const cp = code >= 0xf000 ? code - 0xf000 : code;
-  if (cp === 0xfe || cp === 0x52) return "☑";
-  if (cp === 0xa8 || cp === 0x6f) return "□";
-  return String.fromCodePoint(code);
 }
 
 /** True when the paragraph-property run containing `cp` ends right after it (a real paragraph end). */

@@ -4,6 +4,7 @@
 import { IngestError, type Block, type IngestResult, type ParagraphBlock, type TableBlock, type TableCell } from "./blocks.ts";
 import { readZipEntries } from "./zip.ts";
 import { decodeXmlEntities } from "./xml.ts";
+import { symbolChar } from "./symbolFont.ts";
 
 export async function ingestDocx(data: Uint8Array, file: string, opts: { maxUnzipped?: number } = {}): Promise<IngestResult> {
   void file;
@@ -187,12 +188,4 @@ function finishCell(t: TableState): void {
   const cell: TableCell = { text: paragraphs.join("\n"), paragraphs, row: t.rowIndex, col, rowSpan: 1, colSpan: c.span };
   t.rowCells.push(cell);
   for (let k = col; k < col + c.span; k++) t.colOrigin[k] = cell;
-}
-
-/** Symbol-font characters used for ticks and boxes in forms. */
-function symbolChar(code: number): string {
-  const cp = code >= 0xf000 ? code - 0xf000 : code;
-  if (cp === 0xfe || cp === 0x52) return "☑";
-  if (cp === 0xa8 || cp === 0x6f) return "□";
-  return String.fromCodePoint(code);
 }

@@ -2,7 +2,8 @@
 // limits, dispatch to the format's reader. Readers are loaded lazily: pdf.js and exceljs are heavy
 // and most runs only need one format.
 import { IngestError, type IngestResult, type SourceFormat } from "./blocks.ts";
-import { DEFAULT_MAX_UNZIPPED } from "./zip.ts";
+import { containsUtf16, decodeText } from "./encoding.ts";
+import { DEFAULT_MAX_UNZIPPED, hasEndOfCentralDirectory } from "./zip.ts";
 import { Unzip } from "fflate";
 
 export interface IngestOptions {
@@ -17,16 +18,6 @@ export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export type Sniffed = SourceFormat | "encrypted-ooxml" | "zip-other" | "rtf" | "binary";
 
 const has = (data: Uint8Array, sig: number[], at = 0) => sig.every((b, i) => data[at + i] === b);
-
-/** UTF-16LE bytes of an ASCII name, to find OLE directory entries without parsing the container. */
-function utf16(name: string): Uint8Array {
-  const out = new Uint8Array(name.length * 2);
-  for (let i = 0; i < name.length; i++) out[i * 2] = name.charCodeAt(i);
-  return out;
-}
-function contains(data: Uint8Array, needle: Uint8Array): boolean {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(needle) >= 0;
-}
 
 export function zipEntryNames(data: Uint8Array): string[] {
   const names: string[] = [];
@@ -47,7 +38,7 @@ export function sniff(data: Uint8Array): Sniffed {
     return "zip-other";
   }
   if (has(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    if (contains(data, utf16("EncryptedPackage"))) return "encrypted-ooxml";
+    if (containsUtf16(data, "EncryptedPackage")) return "encrypted-ooxml";
     // Other compound files go to the .doc reader, which reads the directory properly and tells a
     // truncated .doc (whose directory sits at the end) from an .xls or .ppt.
     return "doc";
@@ -68,14 +59,6 @@ function looksLikeText(data: Uint8Array): boolean {
   return true;
 }
 
-function hasZipEnd(data: Uint8Array): boolean {
-  const from = Math.max(0, data.length - 65557);
-  for (let i = data.length - 22; i >= from; i--) {
-    if (data[i] === 0x50 && data[i + 1] === 0x4b && data[i + 2] === 0x05 && data[i + 3] === 0x06) return true;
-  }
-  return false;
-}
-
 export async function ingest(data: Uint8Array, file: string, opts: IngestOptions = {}): Promise<IngestResult> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (data.length === 0) throw new IngestError("EMPTY_FILE", "文件为空（0 字节）");
@@ -86,7 +69,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
   switch (kind) {
     case "docx":
     case "xlsx":
-      if (!hasZipEnd(data)) throw new IngestError("TRUNCATED", "文件不完整（压缩包结尾缺失，可能是下载或复制中断），请重新获取原文件");
+      if (!hasEndOfCentralDirectory(data)) throw new IngestError("TRUNCATED", "文件不完整（压缩包结尾缺失，可能是下载或复制中断），请重新获取原文件");
       if (kind === "docx") {
         const { ingestDocx } = await import("./docx.ts");
         return ingestDocx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
@@ -103,7 +86,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
       return ingestPdf(data, file);
     }
     case "text": {
-      const { ingestText, decodeText } = await import("./text.ts");
+      const { ingestText } = await import("./text.ts");
       return ingestText(decodeText(data), file);
     }
     case "encrypted-ooxml":

@@ -18,7 +18,8 @@
 //   the same vertical alignment as the table body while other such rows differ). Contiguous table
 //   rows form one TableBlock; paragraph rows and fully empty rows separate tables.
 import { IngestError, type Block, type IngestResult, type ParagraphBlock, type TableBlock, type TableCell } from "./blocks.ts";
-import { readZipEntries } from "./zip.ts";
+import { containsUtf16 } from "./encoding.ts";
+import { hasEndOfCentralDirectory, readZipEntries } from "./zip.ts";
 import { decodeXmlEntities } from "./xml.ts";
 
 /** A paragraph read from a sheet: ParagraphBlock plus where it sits. */
@@ -127,26 +128,6 @@ function checkContainer(data: Uint8Array): void {
     }
     throw new IngestError("CORRUPT", "文件已损坏，无法按 Excel 工作簿（ZIP）格式读取");
   }
-}
-
-function containsUtf16(data: Uint8Array, s: string): boolean {
-  const pat: number[] = [];
-  for (const ch of s) pat.push(ch.charCodeAt(0), 0);
-  const first = pat[0]!;
-  outer: for (let i = data.indexOf(first); i >= 0 && i <= data.length - pat.length; i = data.indexOf(first, i + 1)) {
-    for (let k = 1; k < pat.length; k++) if (data[i + k] !== pat[k]) continue outer;
-    return true;
-  }
-  return false;
-}
-
-/** The end-of-central-directory record sits in the last 22 + 65535 bytes. */
-function hasEndOfCentralDirectory(data: Uint8Array): boolean {
-  const stop = Math.max(0, data.length - 22 - 0xffff);
-  for (let i = data.length - 22; i >= stop; i--) {
-    if (data[i] === 0x50 && data[i + 1] === 0x4b && data[i + 2] === 0x05 && data[i + 3] === 0x06) return true;
-  }
-  return false;
 }
 
 /** A real (if truncated) ZIP starts with a sane local header: known method, printable name. */

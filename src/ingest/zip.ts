@@ -1,9 +1,19 @@
-// Bounded reading of ZIP containers (docx/xlsx): entries are inflated in streaming mode and the
-// total decompressed size is capped, so a zip bomb fails fast instead of exhausting memory.
+// ZIP containers (docx/xlsx): the end-record check that tells a truncated download, and bounded
+// reading: entries are inflated in streaming mode and the total decompressed size is capped, so a
+// zip bomb fails fast instead of exhausting memory.
 import { Unzip, UnzipInflate, UnzipPassThrough } from "fflate";
 import { IngestError } from "./blocks.ts";
 
 export const DEFAULT_MAX_UNZIPPED = 200 * 1024 * 1024;
+
+/** The end-of-central-directory record sits in the last 22 + 65535 bytes. */
+export function hasEndOfCentralDirectory(data: Uint8Array): boolean {
+  const stop = Math.max(0, data.length - 22 - 0xffff);
+  for (let i = data.length - 22; i >= stop; i--) {
+    if (data[i] === 0x50 && data[i + 1] === 0x4b && data[i + 2] === 0x05 && data[i + 3] === 0x06) return true;
+  }
+  return false;
+}
 
 /** Reads the named entries (others are skipped without inflating). */
 export function readZipEntries(
