@@ -1,12 +1,9 @@
 // `jixiao serve` / `npm start`: opens the store, configures the LLM (or none), builds the web bundle
 // and listens on HOST:PORT (default 127.0.0.1:8787). Also runnable as `node --import tsx server/main.ts`.
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { serve as honoServe } from "@hono/node-server";
-import { LlmCache } from "../src/llm/cache.ts";
-import { createLlm, type Llm } from "../src/llm/client.ts";
-import { llmConfigFromEnv } from "../src/llm/config.ts";
+import { llmFromEnv } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
 import { Store, dataDirFromEnv } from "../src/store/index.ts";
 import { NO_LLM_NOTICE, createApp } from "./app.ts";
@@ -46,16 +43,11 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const maxUploadBytes = opts.maxUploadBytes ?? (maxMb ? Math.round(maxMb * 1024 * 1024) : DEFAULT_MAX_BYTES);
 
   const store = await Store.open(dataDir);
-  const cfg = llmConfigFromEnv(env);
-  let cache: LlmCache | null = null;
-  let llm: Llm | null = null;
-  if (cfg) {
-    cache = await LlmCache.open(join(dataDir, "llm-cache.db"));
-    llm = createLlm(cfg, { cache });
-  }
+  // The same builder as the CLI's, with the cache next to this store's database.
+  const made = await llmFromEnv(env, { dataDir });
   await appBundle();
 
-  const app = createApp({ store, llm, dataDir, maxUploadBytes, log, ...(token ? { token } : {}) });
+  const app = createApp({ store, llm: made?.llm ?? null, dataDir, maxUploadBytes, log, ...(token ? { token } : {}) });
   let server: ReturnType<typeof honoServe>;
   try {
     server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
@@ -65,14 +57,14 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   } catch (e) {
     // Port in use, address not available: release the databases before reporting.
     await store.close();
-    await cache?.close();
+    await made?.close();
     throw e;
   }
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
   // The configuration summary: model and endpoint without credentials; never the key.
   log(`jixiao 已启动：${url}（数据目录 ${dataDir}）`);
-  log(cfg ? `大模型：${cfg.model} @ ${cfg.endpoint}` : NO_LLM_NOTICE);
+  log(made ? `大模型：${made.config.model} @ ${made.config.endpoint}` : NO_LLM_NOTICE);
   if (token) log("已启用访问令牌（JIXIAO_TOKEN）");
 
   let closing: Promise<void> | null = null;
@@ -80,7 +72,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
     (closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
-      await cache?.close();
+      await made?.close();
     })());
   if (opts.handleSignals ?? true) {
     const stop = () => {

@@ -10,8 +10,7 @@ import { getProfile, listProfiles, DEFAULT_PROFILE } from "./score/profile.ts";
 import type { Finding } from "./domain/finding.ts";
 import { fmt } from "./score/decimal.ts";
 import { draftReport, type Draft } from "./draft/index.ts";
-import { LlmError as LlmErrorClass } from "./llm/errors.ts";
-import type { Llm } from "./llm/client.ts";
+import type { Llm } from "./llm/index.ts";
 
 const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
@@ -312,10 +311,16 @@ export function summarizeCheck(c: CheckedFile, opts: { all?: boolean } = {}): st
   return lines.join("\n");
 }
 
+/**
+ * The LLM layer, loaded only when a command needs it: the SDK and the SQLite cache are not part of a plain
+ * extract/check.
+ */
+const llmLayer = () => import("./llm/index.ts");
+
 /** extract/check --llm: the grounded LLM fallback for tables the recognizer cannot map completely. */
 async function optionalLlm(p: Parsed, io: CliIO): Promise<{ llm: Llm; close: () => Promise<void> } | null | "error"> {
   if (p.drafter !== "llm") return null;
-  const { llmFromEnv } = await import("./llm/fromEnv.ts");
+  const { llmFromEnv } = await llmLayer();
   try {
     const made = await llmFromEnv();
     if (!made) {
@@ -337,12 +342,11 @@ async function draftCommand(p: Parsed, io: CliIO): Promise<number> {
   const profile = getProfile(p.profile)!;
   let llm: Llm | null = null;
   let closeLlm: (() => Promise<void>) | null = null;
-  if (p.drafter !== "template") {
-    // Loaded only when needed: the SDK and the SQLite cache are not part of extract/check.
-    const { llmFromEnv } = await import("./llm/fromEnv.ts");
+  const layer = p.drafter === "template" ? null : await llmLayer();
+  if (layer) {
     let made;
     try {
-      made = await llmFromEnv();
+      made = await layer.llmFromEnv();
     } catch (e) {
       io.err(`错误：大模型配置有误：${(e as Error).message}`);
       return 2;
@@ -372,7 +376,7 @@ async function draftCommand(p: Parsed, io: CliIO): Promise<number> {
         try {
           draft = await draftReport(d, { llm, profile, index: i });
         } catch (e) {
-          if (e instanceof LlmErrorClass) {
+          if (layer && e instanceof layer.LlmError) {
             io.err(`错误：${r.file} 第 ${i + 1} 个项目起草失败：${e.message}`);
             return 2;
           }

@@ -3,7 +3,7 @@
 import type { FileResult, PerfDoc, SheetInfo } from "./domain/document.ts";
 import { IngestError, type IngestResult, type TableBlock } from "./ingest/blocks.ts";
 import type { Finding } from "./domain/finding.ts";
-import type { Llm } from "./llm/client.ts";
+import type { Llm } from "./llm/index.ts";
 import { fillWithLlm, unresolvedPaths } from "./extract/llmFallback.ts";
 import { recognizeReport } from "./extract/report.ts";
 import { recognizeSelfEval } from "./extract/selfEval.ts";

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareDoc } from "../evals/compare.ts";
 import { extractBuffer } from "../src/pipeline.ts";
-import { LlmConfig } from "../src/llm/config.ts";
-import { createLlm } from "../src/llm/client.ts";
+import { createLlm, LlmConfig } from "../src/llm/index.ts";
 import { contentDisposition, sanitizeFileName } from "../server/names.ts";
 import { parseIntent, sectionOf } from "../web/intent.ts";
 import { byField, fieldsByPosition } from "../web/cells.ts";

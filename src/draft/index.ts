@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { SelfEvalDoc } from "../domain/document.ts";
 import type { Finding } from "../domain/finding.ts";
 import type { Profile } from "../score/profile.ts";
-import type { Llm } from "../llm/client.ts";
+import type { Llm } from "../llm/index.ts";
 import { checkDraft, type DraftSection } from "./checker.ts";
 import { SECTION_HEADINGS, templateDraft } from "./template.ts";
 import { draftData, styleExample } from "./data.ts";

@@ -4,8 +4,7 @@
 import type { Indicator, PerfDoc } from "../domain/document.ts";
 import type { Finding } from "../domain/finding.ts";
 import type { TableBlock } from "../ingest/blocks.ts";
-import { ExtractFallbackOutputSchema } from "../llm/outputs.ts";
-import type { Llm } from "../llm/client.ts";
+import type { Llm } from "../llm/index.ts";
 import { applyEdit, readField } from "../domain/edit.ts";
 import { finding } from "../validate/catalogue.ts";
 import { parseNumber, squash, toHalfWidth } from "../domain/text.ts";
@@ -107,6 +106,9 @@ export async function fillWithLlm<D extends PerfDoc>(doc: D, index: number, sour
   if (opts.newRows) {
     lines.push(`${list.key}[k].${list.fields.join(" / ")}（原文中有、表中尚无的指标，每项一组，k 从 ${first} 起依次编号；分值、得分填数字，其余照抄原文）`);
   }
+  // Loaded here, not at the top: this module is on every upload's path (the extraction worker), which
+  // must not load the model SDK and the cache's SQLite for files the model never sees.
+  const { ExtractFallbackOutputSchema } = await import("../llm/index.ts");
   const r = await llm.structured({
     prompt: "extract-fallback",
     vars: {

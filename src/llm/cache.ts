@@ -194,3 +194,8 @@ export class LlmCache {
     return new Promise((resolve, reject) => this.#db.all(sql, params, (err: Error | null, rows: Row[]) => (err ? reject(err) : resolve(rows))));
   }
 }
+
+/** Totals over llm_calls, optionally from an ISO time on (e.g. the start of today). */
+export function usageTotals(cache: LlmCache, opts: { since?: string } = {}): Promise<UsageTotals> {
+  return cache.callTotals(opts.since);
+}

@@ -19,9 +19,6 @@ import { LlmError } from "./errors.ts";
 import { loadPrompt, renderPrompt, type Prompt, type PromptMessage } from "./prompts.ts";
 import { addUsage, usageFromApi, ZERO_USAGE, type LlmCallKind, type LlmCallRecord, type LlmOutputMode, type LlmUsage } from "./usage.ts";
 
-export { LlmError, type LlmErrorCode } from "./errors.ts";
-export type { LlmUsage, LlmCallRecord } from "./usage.ts";
-
 export interface LlmCallResult<T> {
   data: T;
   /** The model's text as received (for structured calls: the JSON text that passed validation). */

@@ -1,20 +1,37 @@
-// The app's LLM from the environment: config + a SQLite cache under the data dir + the client.
+// The app's LLM from the environment, built the same way for the CLI and the server: the config
+// (OPENAI_BASE_URL, OPENAI_API_KEY, JIXIAO_MODEL …), a SQLite cache in the data directory, the client.
 // Returns null when no endpoint is configured (the app then drafts with the template).
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { llmConfigFromEnv } from "./config.ts";
+import { join } from "node:path";
+// The store owns the data directory rule (JIXIAO_DATA_DIR when set and non-empty, else ./data): the cache
+// sits next to the database, so `jixiao draft` and `jixiao serve` share one cache wherever they are started.
+import { dataDirFromEnv } from "../store/index.ts";
 import { LlmCache } from "./cache.ts";
 import { createLlm, type Llm } from "./client.ts";
+import { llmConfigFromEnv, type LlmConfig } from "./config.ts";
 
-export function dataDir(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.JIXIAO_DATA_DIR ?? "data");
+export const LLM_CACHE_FILE = "llm-cache.db";
+
+export interface EnvLlm {
+  llm: Llm;
+  /** The settings read, for the start-up summary (model and endpoint; the key never shows). */
+  config: LlmConfig;
+  cache: LlmCache;
+  /** Where the cache lives: `<data dir>/llm-cache.db`. */
+  cacheFile: string;
+  close: () => Promise<void>;
 }
 
-export async function llmFromEnv(env: Record<string, string | undefined> = process.env): Promise<{ llm: Llm; cache: LlmCache; close: () => Promise<void> } | null> {
-  const cfg = llmConfigFromEnv(env);
-  if (!cfg) return null;
-  const dir = dataDir(env);
+/**
+ * Throws LlmConfigError when a setting is wrong. `dataDir` overrides the environment's data directory (the
+ * server passes the one its store was opened in).
+ */
+export async function llmFromEnv(env: Record<string, string | undefined> = process.env, opts: { dataDir?: string } = {}): Promise<EnvLlm | null> {
+  const config = llmConfigFromEnv(env);
+  if (!config) return null;
+  const dir = opts.dataDir ?? dataDirFromEnv(env);
   mkdirSync(dir, { recursive: true });
-  const cache = await LlmCache.open(join(dir, "llm-cache.db"));
-  return { llm: createLlm(cfg, { cache }), cache, close: () => cache.close() };
+  const cacheFile = join(dir, LLM_CACHE_FILE);
+  const cache = await LlmCache.open(cacheFile);
+  return { llm: createLlm(config, { cache }), config, cache, cacheFile, close: () => cache.close() };
 }

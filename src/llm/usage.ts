@@ -1,5 +1,5 @@
-// Token accounting: one record per Llm call (cache hits and failures included), totals for the UI and `jixiao`.
-import type { LlmCache } from "./cache.ts";
+// Token accounting: the shape of one record per Llm call (cache hits and failures included) and of the totals
+// for the UI and `jixiao`. Imports nothing: the cache stores these records and sums them (usageTotals in cache.ts).
 
 export interface LlmUsage {
   promptTokens: number;
@@ -52,9 +52,4 @@ export interface UsageTotals extends LlmUsage {
   cached: number;
   failed: number;
   byPrompt: Array<LlmUsage & { prompt: string; version: string; calls: number; cached: number; failed: number }>;
-}
-
-/** Totals over llm_calls, optionally from an ISO time on (e.g. the start of today). */
-export function usageTotals(cache: LlmCache, opts: { since?: string } = {}): Promise<UsageTotals> {
-  return cache.callTotals(opts.since);
 }

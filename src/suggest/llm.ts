@@ -3,8 +3,8 @@
 // anything else is discarded (and counted, so the UI can say so).
 import type { SelfEvalDoc } from "../domain/document.ts";
 import type { Suggestion } from "../domain/finding.ts";
-import type { Llm } from "../llm/client.ts";
-import { SuggestTargetsOutputSchema } from "../llm/outputs.ts";
+import type { Llm } from "../llm/index.ts";
+import { SuggestTargetsOutputSchema } from "../llm/index.ts";
 import { vagueTarget } from "../validate/vague.ts";
 import { moneyWan } from "../validate/indicators.ts";
 import { isMeasurable } from "./index.ts";
