@@ -27,9 +27,8 @@ import { rebuildRowsTable } from "./rowsTable.ts";
 import { rebuildLines } from "./runs.ts";
 import { rebuildStream, isRunTogether } from "./stream.ts";
 
-// ---------------------------------------------------------------------------------------------------
-// Entry point
-
+/** Blocks as read → the same blocks with their form pieces rebuilt as grid tables (new tables numbered
+ * after the existing ones, paragraphs numbered again in order). */
 export function rebuildBlocks(blocks: Block[]): Block[] {
   let nextTable = Math.max(-1, ...blocks.filter((b): b is TableBlock => b.kind === "table").map((b) => b.index)) + 1;
   const out: Block[] = [];
@@ -52,6 +51,8 @@ export function rebuildBlocks(blocks: Block[]): Block[] {
   return out.map((b) => (b.kind === "paragraph" && b.index !== p++ ? { ...b, index: p - 1 } : b));
 }
 
+/** A run of paragraphs between tables: consecutive run-together paragraphs are rebuilt as one stream
+ * (stream.ts), the others as paragraph runs (runs.ts). */
 function rebuildParagraphs(paras: ParagraphBlock[], newIndex: () => number): Block[] {
   const out: Block[] = [];
   let i = 0;

@@ -29,6 +29,9 @@ import {
 import { classify, type Placement, place } from "./align.ts";
 import { type OutCell, type OutRow, toTable, rowFromPlacement } from "./cells.ts";
 
+/** Plain paragraphs → the same paragraphs, with each piece that holds a form replaced by a grid table.
+ * The run is read as space-separated cells when some line splits at spaces into a header row, else as
+ * one cell per line. */
 export function rebuildLines(paras: ParagraphBlock[], newIndex: () => number): Block[] {
   if (!holdsForm(paras)) return paras;
   const spaces = paras.some((p) => {
