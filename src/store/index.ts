@@ -1,13 +1,19 @@
-// Repositories over the SQLite database. The only module that knows SQL; the server calls these.
-// Every method that writes is one transaction: one user action commits whole or not at all.
+// Repositories over the database: SQLite under the data directory (the default), or PostgreSQL when
+// JIXIAO_DATABASE_URL names one. The only module that knows SQL; the server calls these. Every method
+// that writes is one transaction: one user action commits whole or not at all. The SQL is written once
+// for both engines (engine.ts); where PostgreSQL's concurrent writers need a row lock, `this.lock()`
+// adds it and SQLite's single writer needs nothing.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PerfDoc } from "../domain/document.ts";
 import type { Finding } from "../domain/finding.ts";
-import { Db, type Executor } from "./db.ts";
+import { lockClause, type Dialect, type Engine, type Executor } from "./engine.ts";
 import { migrate } from "./migrations.ts";
+import { PostgresEngine } from "./postgres.ts";
+import { SqliteEngine } from "./sqlite.ts";
 
 export type StoreErrorCode = "NOT_FOUND" | "VERSION_CONFLICT";
+export type { Dialect } from "./engine.ts";
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -124,6 +130,27 @@ export interface ReviewWaiver {
   createdAt: string;
 }
 
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** Long work (a batch check, a model draft, a workspace export) with its progress and result. */
+export interface Job {
+  id: number;
+  kind: string;
+  state: JobState;
+  workspaceId: number | null;
+  payload: unknown;
+  progress: { done: number; total: number | null; current: string | null };
+  result: unknown;
+  /** Set once, when the result commits (`job:<id>`); null until then. */
+  resultKey: string | null;
+  error: string | null;
+  /** How many times a worker started it. */
+  attempts: number;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface NewFile {
   workspaceId: number;
   name: string;
@@ -152,6 +179,24 @@ export const DEFAULT_DATA_DIR = "./data";
 /** The data directory: `JIXIAO_DATA_DIR` or ./data. */
 export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.JIXIAO_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
+
+export interface StoreOptions {
+  /** `postgres://…` selects PostgreSQL; absent or empty, SQLite under the data directory. */
+  databaseUrl?: string | null;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+/** `JIXIAO_DATABASE_URL` (PostgreSQL) and `JIXIAO_DATABASE_POOL` (its pool size), if set. */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+  const databaseUrl = env.JIXIAO_DATABASE_URL?.trim() || null;
+  const pool = env.JIXIAO_DATABASE_POOL?.trim();
+  const poolSize = pool ? Number(pool) : undefined;
+  if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize > 0)) {
+    throw new Error(`JIXIAO_DATABASE_POOL 应为正整数，当前为“${pool}”`);
+  }
+  return { databaseUrl, ...(poolSize ? { poolSize } : {}) };
 }
 
 const now = () => new Date().toISOString();
@@ -207,6 +252,19 @@ function toWaiver(r: R): ReviewWaiver {
   };
 }
 
+function toJob(r: R): Job {
+  return {
+    id: num(r.id), kind: String(r.kind), state: r.state as JobState, workspaceId: (r.workspace_id as number | null) ?? null,
+    payload: parse<unknown>(r.payload),
+    progress: { done: num(r.progress_done), total: (r.progress_total as number | null) ?? null, current: strOrNull(r.progress_current) },
+    result: parse<unknown>(r.result), resultKey: strOrNull(r.result_key), error: strOrNull(r.error), attempts: num(r.attempts),
+    createdBy: strOrNull(r.created_by), createdAt: String(r.created_at), updatedAt: String(r.updated_at),
+  };
+}
+
+/** States a worker may still move a job out of; the others are final. */
+const OPEN_STATES = "('queued', 'running')";
+
 function toAudit(r: R): AuditEntry {
   return {
     id: num(r.id), workspaceId: (r.workspace_id as number | null) ?? null, documentId: (r.document_id as number | null) ?? null,
@@ -227,22 +285,45 @@ async function insertAudit(x: Executor, a: Omit<AuditEntry, "id" | "createdAt">,
 }
 
 export class Store {
-  private constructor(
-    private readonly db: Db,
-    readonly file: string,
-  ) {}
+  private constructor(private readonly db: Engine) {}
 
-  /** Opens (creating if needed) `<dataDir>/jixiao.db` and applies pending migrations. */
-  static async open(dataDir: string): Promise<Store> {
-    mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, "jixiao.db");
-    const db = await Db.open(file);
-    await migrate(db);
-    return new Store(db, file);
+  /**
+   * With `databaseUrl`, connects to that PostgreSQL database; otherwise opens (creating if needed)
+   * `<dataDir>/jixiao.db`. Either way applies pending migrations before returning.
+   */
+  static async open(dataDir: string, opts: StoreOptions = {}): Promise<Store> {
+    let db: Engine;
+    if (opts.databaseUrl) {
+      if (!/^postgres(ql)?:\/\//i.test(opts.databaseUrl)) throw new Error("JIXIAO_DATABASE_URL 应以 postgres:// 开头");
+      db = await PostgresEngine.open(opts.databaseUrl, { ...(opts.poolSize ? { max: opts.poolSize } : {}) });
+    } else {
+      mkdirSync(dataDir, { recursive: true });
+      db = await SqliteEngine.open(join(dataDir, "jixiao.db"));
+    }
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+    return new Store(db);
+  }
+
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  get file(): string {
+    return this.db.location;
+  }
+
+  get dialect(): Dialect {
+    return this.db.dialect;
   }
 
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  private lock(kind: Parameters<typeof lockClause>[1]): string {
+    return lockClause(this.db.dialect, kind);
   }
 
   async schemaVersion(): Promise<number> {
@@ -250,10 +331,9 @@ export class Store {
     return r?.v ?? 0;
   }
 
-  /** `PRAGMA integrity_check` → "ok" when the database file is sound. */
-  async integrityCheck(): Promise<string> {
-    const rows = await this.db.all<{ integrity_check: string }>("PRAGMA integrity_check");
-    return rows.map((r) => r.integrity_check).join("; ");
+  /** "ok" when the engine finds the stored data sound (SQLite: `PRAGMA integrity_check`). */
+  integrityCheck(): Promise<string> {
+    return this.db.integrityCheck();
   }
 
   // ── workspaces ───────────────────────────────────────────────────────────────────────────
@@ -261,9 +341,9 @@ export class Store {
   async createWorkspace(name: string, user: string | null): Promise<Workspace> {
     const at = now();
     const id = await this.db.tx(async (x) => {
-      const { lastID } = await x.run("INSERT INTO workspaces (name, created_at, updated_at) VALUES (?, ?, ?)", [name, at, at]);
-      await insertAudit(x, { workspaceId: lastID, documentId: null, draftId: null, action: "create_workspace", code: null, field: null, reason: null, detail: { name }, user }, at);
-      return lastID;
+      const id = await x.insert("INSERT INTO workspaces (name, created_at, updated_at) VALUES (?, ?, ?)", [name, at, at]);
+      await insertAudit(x, { workspaceId: id, documentId: null, draftId: null, action: "create_workspace", code: null, field: null, reason: null, detail: { name }, user }, at);
+      return id;
     });
     return (await this.getWorkspace(id))!;
   }
@@ -302,9 +382,11 @@ export class Store {
   async addFile(f: NewFile): Promise<{ file: StoredFile; documents: StoredDocument[] }> {
     const at = now();
     const fileId = await this.db.tx(async (x) => {
-      const ws = await x.get("SELECT id FROM workspaces WHERE id = ?", [f.workspaceId]);
+      // KEY SHARE: a concurrent delete of the workspace waits for this upload (uploads to one
+      // workspace do not wait for each other).
+      const ws = await x.get(`SELECT id FROM workspaces WHERE id = ?${this.lock("key share")}`, [f.workspaceId]);
       if (!ws) throw new StoreError("NOT_FOUND", `工作区 ${f.workspaceId} 不存在`);
-      const { lastID } = await x.run(
+      const fileId = await x.insert(
         `INSERT INTO files (workspace_id, name, size, sha256, format, error_code, error_message, content, uploaded_by, created_at)
          VALUES (?,?,?,?,?,?,?,?,?,?)`,
         [f.workspaceId, f.name, f.bytes.byteLength, f.sha256, f.format, f.error?.code ?? null, f.error?.message ?? null,
@@ -312,17 +394,17 @@ export class Store {
       );
       for (const [i, d] of f.documents.entries()) {
         const data = JSON.stringify(d);
-        const doc = await x.run(
+        const docId = await x.insert(
           `INSERT INTO documents (workspace_id, file_id, idx, kind, name, year, version, data, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
-          [f.workspaceId, lastID, i, d.kind, d.name, d.year, data, at],
+          [f.workspaceId, fileId, i, d.kind, d.name, d.year, data, at],
         );
         await x.run(
           `INSERT INTO document_versions (document_id, version, source, data, user_name, created_at) VALUES (?, 1, 'extract', ?, ?, ?)`,
-          [doc.lastID, data, f.user, at],
+          [docId, data, f.user, at],
         );
       }
       await x.run("UPDATE workspaces SET updated_at = ? WHERE id = ?", [at, f.workspaceId]);
-      return lastID;
+      return fileId;
     });
     return { file: (await this.getFile(fileId))!, documents: await this.documentsOfFile(fileId) };
   }
@@ -359,16 +441,19 @@ export class Store {
   async saveEdit(e: NewEdit): Promise<StoredDocument> {
     const at = now();
     await this.db.tx(async (x) => {
-      const cur = await x.get<{ version: number }>("SELECT version FROM documents WHERE id = ?", [e.documentId]);
-      if (!cur) throw new StoreError("NOT_FOUND", `文档 ${e.documentId} 不存在`);
-      if (cur.version !== e.baseVersion) {
+      const version = e.baseVersion + 1;
+      const data = JSON.stringify(e.data);
+      // The version check is the UPDATE's own condition, so it holds with concurrent writers: in
+      // PostgreSQL a second edit of the row waits for the first to commit, re-reads the row, finds
+      // the version moved on and changes nothing.
+      const { changes } = await x.run("UPDATE documents SET version = ?, data = ?, name = ?, year = ?, updated_at = ? WHERE id = ? AND version = ?", [
+        version, data, e.data.name, e.data.year, at, e.documentId, e.baseVersion,
+      ]);
+      if (!changes) {
+        const cur = await x.get<{ version: number }>("SELECT version FROM documents WHERE id = ?", [e.documentId]);
+        if (!cur) throw new StoreError("NOT_FOUND", `文档 ${e.documentId} 不存在`);
         throw new StoreError("VERSION_CONFLICT", `文档已被修改（当前第 ${cur.version} 版，本次修改基于第 ${e.baseVersion} 版），请刷新后重试`);
       }
-      const version = cur.version + 1;
-      const data = JSON.stringify(e.data);
-      await x.run("UPDATE documents SET version = ?, data = ?, name = ?, year = ?, updated_at = ? WHERE id = ?", [
-        version, data, e.data.name, e.data.year, at, e.documentId,
-      ]);
       await x.run(
         `INSERT INTO document_versions (document_id, version, source, field, old_value, new_value, data, user_name, created_at)
          VALUES (?,?,?,?,?,?,?,?,?)`,
@@ -398,7 +483,7 @@ export class Store {
   async acceptDocument(a: { documentId: number; version: number; overrides: Override[]; user: string | null }): Promise<StoredDocument> {
     const at = now();
     await this.db.tx(async (x) => {
-      const cur = await x.get<{ version: number; workspace_id: number }>("SELECT version, workspace_id FROM documents WHERE id = ?", [a.documentId]);
+      const cur = await x.get<{ version: number; workspace_id: number }>(`SELECT version, workspace_id FROM documents WHERE id = ?${this.lock("update")}`, [a.documentId]);
       if (!cur) throw new StoreError("NOT_FOUND", `文档 ${a.documentId} 不存在`);
       if (cur.version !== a.version) {
         throw new StoreError("VERSION_CONFLICT", `文档已被修改（当前第 ${cur.version} 版），请复核后再确认`);
@@ -418,15 +503,14 @@ export class Store {
   async addDraft(d: { documentId: number; documentVersion: number; parentId: number | null; request: string | null; draft: DraftContent; user: string | null }): Promise<StoredDraft> {
     const at = now();
     const id = await this.db.tx(async (x) => {
-      const doc = await x.get("SELECT id FROM documents WHERE id = ?", [d.documentId]);
+      const doc = await x.get(`SELECT id FROM documents WHERE id = ?${this.lock("key share")}`, [d.documentId]);
       if (!doc) throw new StoreError("NOT_FOUND", `文档 ${d.documentId} 不存在`);
-      const { lastID } = await x.run(
+      return x.insert(
         `INSERT INTO drafts (document_id, document_version, parent_id, request, sections, drafter, prompt_version, findings, usage, created_by, created_at)
          VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
         [d.documentId, d.documentVersion, d.parentId, d.request, JSON.stringify(d.draft.sections), d.draft.drafter, d.draft.promptVersion,
           JSON.stringify(d.draft.findings), json(d.draft.usage), d.user, at],
       );
-      return lastID;
     });
     return (await this.getDraft(id))!;
   }
@@ -451,7 +535,8 @@ export class Store {
     const at = now();
     await this.db.tx(async (x) => {
       const cur = await x.get<{ document_id: number; workspace_id: number; version: number }>(
-        "SELECT d.document_id, doc.workspace_id, doc.version FROM drafts d JOIN documents doc ON doc.id = d.document_id WHERE d.id = ?",
+        // Locks the draft and its document: an edit cannot slip in between the version check and the acceptance.
+        `SELECT d.document_id, doc.workspace_id, doc.version FROM drafts d JOIN documents doc ON doc.id = d.document_id WHERE d.id = ?${this.lock("update")}`,
         [a.draftId],
       );
       if (!cur) throw new StoreError("NOT_FOUND", `草稿 ${a.draftId} 不存在`);
@@ -482,7 +567,8 @@ export class Store {
   async waiveOpinion(w: { documentId: number; code: string; reason: string; field: string | null; user: string | null; detail: Record<string, unknown> }): Promise<ReviewWaiver> {
     const at = now();
     await this.db.tx(async (x) => {
-      const doc = await x.get<{ workspace_id: number }>("SELECT workspace_id FROM documents WHERE id = ?", [w.documentId]);
+      // The document's row lock orders waivers of one document, so `replaced` names the waiver it replaced.
+      const doc = await x.get<{ workspace_id: number }>(`SELECT workspace_id FROM documents WHERE id = ?${this.lock("update")}`, [w.documentId]);
       if (!doc) throw new StoreError("NOT_FOUND", `文档 ${w.documentId} 不存在`);
       const prev = await x.get<R>("SELECT reason, user_name FROM review_waivers WHERE document_id = ? AND code = ?", [w.documentId, w.code]);
       await x.run(
@@ -500,7 +586,7 @@ export class Store {
   async liftWaiver(w: { documentId: number; code: string; user: string | null; detail?: Record<string, unknown> }): Promise<boolean> {
     const at = now();
     return this.db.tx(async (x) => {
-      const prev = await x.get<R>("SELECT * FROM review_waivers WHERE document_id = ? AND code = ?", [w.documentId, w.code]);
+      const prev = await x.get<R>(`SELECT * FROM review_waivers WHERE document_id = ? AND code = ?${this.lock("update")}`, [w.documentId, w.code]);
       if (!prev) return false;
       await x.run("DELETE FROM review_waivers WHERE id = ?", [num(prev.id)]);
       await insertAudit(
@@ -510,6 +596,122 @@ export class Store {
       );
       return true;
     });
+  }
+
+  // ── jobs ─────────────────────────────────────────────────────────────────────────────────
+  // Workers deliver at least once (a worker killed mid-job leaves it to another), so every state
+  // change is conditional on the job still being open, and the result commits by a claim on its
+  // unique result_key: running a job twice, or completing it twice, commits one result.
+
+  /** Queues a job; the audit log records who asked for it. */
+  async createJob(j: { kind: string; payload: unknown; workspaceId?: number | null; total?: number | null; user: string | null }): Promise<Job> {
+    const at = now();
+    const id = await this.db.tx(async (x) => {
+      if (j.workspaceId != null) {
+        const ws = await x.get(`SELECT id FROM workspaces WHERE id = ?${this.lock("key share")}`, [j.workspaceId]);
+        if (!ws) throw new StoreError("NOT_FOUND", `工作区 ${j.workspaceId} 不存在`);
+      }
+      const id = await x.insert(
+        "INSERT INTO jobs (kind, state, workspace_id, payload, progress_total, created_by, created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
+        [j.kind, j.workspaceId ?? null, JSON.stringify(j.payload ?? null), j.total ?? null, j.user, at, at],
+      );
+      await insertAudit(x, { workspaceId: j.workspaceId ?? null, documentId: null, draftId: null, action: "create_job", code: j.kind, field: null, reason: null, detail: { jobId: id }, user: j.user }, at);
+      return id;
+    });
+    return (await this.getJob(id))!;
+  }
+
+  async getJob(id: number): Promise<Job | null> {
+    const r = await this.db.get<R>("SELECT * FROM jobs WHERE id = ?", [id]);
+    return r ? toJob(r) : null;
+  }
+
+  /** Newest first. */
+  async listJobs(filter: { workspaceId?: number; state?: JobState; limit?: number } = {}): Promise<Job[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.workspaceId !== undefined) (where.push("workspace_id = ?"), params.push(filter.workspaceId));
+    if (filter.state !== undefined) (where.push("state = ?"), params.push(filter.state));
+    params.push(filter.limit ?? 100);
+    const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    return (await this.db.all<R>(sql, params)).map(toJob);
+  }
+
+  /**
+   * A worker starts (or, after a crash, restarts) a job: running, one more attempt. Null when the
+   * job is gone or already final (succeeded, failed, cancelled): the delivery has nothing to do.
+   */
+  async startJob(id: number): Promise<Job | null> {
+    const at = now();
+    const { changes } = await this.db.tx((x) =>
+      x.run(`UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [at, id]),
+    );
+    return changes ? this.getJob(id) : null;
+  }
+
+  /**
+   * Takes the oldest queued job (of one of `kinds`, if given) and starts it: the in-process queue's
+   * poll. Concurrent pollers on PostgreSQL skip each other's locked rows, so no job is taken twice.
+   */
+  async claimNextJob(kinds?: readonly string[]): Promise<Job | null> {
+    const at = now();
+    const id = await this.db.tx(async (x) => {
+      const only = kinds?.length ? ` AND kind IN (${kinds.map(() => "?").join(", ")})` : "";
+      const row = await x.get<{ id: number }>(`SELECT id FROM jobs WHERE state = 'queued'${only} ORDER BY id LIMIT 1${this.lock("update skip locked")}`, [...(kinds ?? [])]);
+      if (!row) return null;
+      await x.run("UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, updated_at = ? WHERE id = ?", [at, row.id]);
+      return row.id;
+    });
+    return id === null ? null : this.getJob(id);
+  }
+
+  /** Records progress; false when the job is no longer running (cancelled, or gone): the worker stops. */
+  async reportJobProgress(id: number, p: { done: number; total?: number | null; current?: string | null }): Promise<boolean> {
+    const at = now();
+    const { changes } = await this.db.tx((x) =>
+      x.run(
+        "UPDATE jobs SET progress_done = ?, progress_total = COALESCE(?, progress_total), progress_current = ?, updated_at = ? WHERE id = ? AND state = 'running'",
+        [p.done, p.total ?? null, p.current ?? null, at, id],
+      ),
+    );
+    return changes > 0;
+  }
+
+  /**
+   * Commits a job's result, once: `committed` is false when the result was already committed (a
+   * second delivery) or the job was cancelled or failed meanwhile; the stored job is returned either way.
+   */
+  async completeJob(id: number, result: unknown): Promise<{ committed: boolean; job: Job | null }> {
+    const at = now();
+    const { changes } = await this.db.tx((x) =>
+      x.run(
+        `UPDATE jobs SET state = 'succeeded', result = ?, result_key = ?, error = NULL, progress_done = COALESCE(progress_total, progress_done),
+           progress_current = NULL, updated_at = ? WHERE id = ? AND result_key IS NULL AND state IN ${OPEN_STATES}`,
+        [JSON.stringify(result ?? null), `job:${id}`, at, id],
+      ),
+    );
+    return { committed: changes > 0, job: await this.getJob(id) };
+  }
+
+  /** A failed attempt: back to the queue when `retry`, else failed for good. False when the job was no longer open. */
+  async failJob(id: number, error: string, opts: { retry: boolean }): Promise<boolean> {
+    const at = now();
+    const { changes } = await this.db.tx((x) =>
+      x.run(`UPDATE jobs SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [opts.retry ? "queued" : "failed", error, at, id]),
+    );
+    return changes > 0;
+  }
+
+  /** Cancels a queued or running job (logged); null when there is no such job. A final job stays as it is. */
+  async cancelJob(id: number, user: string | null): Promise<Job | null> {
+    const at = now();
+    await this.db.tx(async (x) => {
+      const job = await x.get<{ workspace_id: number | null; kind: string }>(`SELECT workspace_id, kind FROM jobs WHERE id = ? AND state IN ${OPEN_STATES}${this.lock("update")}`, [id]);
+      if (!job) return;
+      await x.run("UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE id = ?", [at, id]);
+      await insertAudit(x, { workspaceId: job.workspace_id, documentId: null, draftId: null, action: "cancel_job", code: job.kind, field: null, reason: null, detail: { jobId: id }, user }, at);
+    });
+    return this.getJob(id);
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────────────────
@@ -525,7 +727,7 @@ export class Store {
   }
 }
 
-/** Opens the store in `dataDir` (default: `JIXIAO_DATA_DIR` or ./data). */
-export function openStore(dataDir: string = dataDirFromEnv()): Promise<Store> {
-  return Store.open(dataDir);
+/** Opens the store the environment names: PostgreSQL with `JIXIAO_DATABASE_URL`, else SQLite in `dataDir` (default: `JIXIAO_DATA_DIR` or ./data). */
+export function openStore(dataDir: string = dataDirFromEnv(), env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+  return Store.open(dataDir, storeOptionsFromEnv(env));
 }

@@ -1,18 +1,9 @@
-// The sqlite3 connection, promisified. Two connections on one WAL database: a writer, used only
-// inside `tx()` and serialised by a queue (one user action = one transaction), and a reader, which
-// in WAL mode only ever sees committed transactions — a request never reads half of an upload.
+// The embedded engine: the sqlite3 connection, promisified. Two connections on one WAL database: a
+// writer, used only inside `tx()` and serialised by a queue (one user action = one transaction), and a
+// reader, which in WAL mode only ever sees committed transactions — a request never reads half of an
+// upload.
 import sqlite3 from "sqlite3";
-
-export type SqlValue = string | number | null | Uint8Array | Buffer;
-export type Params = SqlValue[];
-export type Row = Record<string, unknown>;
-
-export interface Executor {
-  run(sql: string, params?: Params): Promise<{ lastID: number; changes: number }>;
-  get<T = Row>(sql: string, params?: Params): Promise<T | undefined>;
-  all<T = Row>(sql: string, params?: Params): Promise<T[]>;
-  exec(sql: string): Promise<void>;
-}
+import type { Engine, Executor, Params, Row } from "./engine.ts";
 
 function openConnection(file: string, mode: number): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
@@ -21,14 +12,16 @@ function openConnection(file: string, mode: number): Promise<sqlite3.Database> {
 }
 
 function executor(conn: sqlite3.Database): Executor {
+  const run = (sql: string, params: Params = []) =>
+    new Promise<{ lastID: number; changes: number }>((resolve, reject) =>
+      conn.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ lastID: this.lastID, changes: this.changes });
+      }),
+    );
   return {
-    run: (sql, params = []) =>
-      new Promise((resolve, reject) =>
-        conn.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-          if (err) reject(err);
-          else resolve({ lastID: this.lastID, changes: this.changes });
-        }),
-      ),
+    run,
+    insert: async (sql, params) => (await run(sql, params)).lastID,
     get: <T>(sql: string, params: Params = []) =>
       new Promise<T | undefined>((resolve, reject) => conn.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row)))),
     all: <T>(sql: string, params: Params = []) =>
@@ -41,16 +34,18 @@ function closeConnection(conn: sqlite3.Database): Promise<void> {
   return new Promise((resolve, reject) => conn.close((err) => (err ? reject(err) : resolve())));
 }
 
-export class Db {
+export class SqliteEngine implements Engine {
+  readonly dialect = "sqlite" as const;
   private queue: Promise<unknown> = Promise.resolve();
   private constructor(
     private readonly writerConn: sqlite3.Database,
     private readonly readerConn: sqlite3.Database,
     private readonly writer: Executor,
     private readonly reader: Executor,
+    readonly location: string,
   ) {}
 
-  static async open(file: string): Promise<Db> {
+  static async open(file: string): Promise<SqliteEngine> {
     const w = await openConnection(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
     const we = executor(w);
     // WAL: readers never block the writer and see only committed data; synchronous=FULL makes a
@@ -59,7 +54,7 @@ export class Db {
     const r = await openConnection(file, sqlite3.OPEN_READWRITE);
     const re = executor(r);
     await re.exec("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA query_only=ON;");
-    return new Db(w, r, we, re);
+    return new SqliteEngine(w, r, we, re, file);
   }
 
   get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -86,6 +81,12 @@ export class Db {
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /** `PRAGMA integrity_check`: "ok" when the database file is sound. */
+  async integrityCheck(): Promise<string> {
+    const rows = await this.reader.all<{ integrity_check: string }>("PRAGMA integrity_check");
+    return rows.map((r) => r.integrity_check).join("; ");
   }
 
   /** Statements that must run outside a transaction (PRAGMA, VACUUM), in the writer's queue. */
