@@ -1,33 +1,83 @@
-// The SQLite store: migrations, pragmas, one transaction per user action, bytes kept byte for byte,
-// version history of edits, acceptance with overrides in the audit log.
+// The store on both engines — SQLite (the embedded default) and PostgreSQL (a real server: see
+// tests/helpers/pg.ts; skipped with its reason when none is configured): migrations, one transaction
+// per user action, bytes kept byte for byte, version history of edits, stale edits refused under
+// concurrency, acceptance with overrides in the audit log, jobs committed once.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import sqlite3 from "sqlite3";
 import { applyEdit } from "../src/domain/edit.ts";
+import { numberPlaceholders } from "../src/store/engine.ts";
 import { MIGRATIONS } from "../src/store/migrations.ts";
-import { Store, StoreError, dataDirFromEnv } from "../src/store/index.ts";
+import { Store, StoreError, dataDirFromEnv, storeOptionsFromEnv, type Dialect, type StoredDocument, type StoreOptions } from "../src/store/index.ts";
 import { selfEval } from "./helpers/docs.ts";
+import { pgSkipReason, startTestPg, type TestPg } from "./helpers/pg.ts";
 
+const ENGINES: { engine: Dialect; skip: string | null }[] = [
+  { engine: "sqlite", skip: null },
+  { engine: "postgres", skip: pgSkipReason() },
+];
+
+describe("store options", () => {
+  it("JIXIAO_DATA_DIR chooses the data directory, ./data by default", () => {
+    expect(dataDirFromEnv({ JIXIAO_DATA_DIR: "/srv/jixiao" })).toBe("/srv/jixiao");
+    expect(dataDirFromEnv({})).toMatch(/[/\\]data$/);
+  });
+
+  it("JIXIAO_DATABASE_URL selects PostgreSQL; without it, SQLite", () => {
+    expect(storeOptionsFromEnv({})).toEqual({ databaseUrl: null });
+    expect(storeOptionsFromEnv({ JIXIAO_DATABASE_URL: " postgres://u@db/jixiao ", JIXIAO_DATABASE_POOL: "20" })).toEqual({ databaseUrl: "postgres://u@db/jixiao", poolSize: 20 });
+    expect(() => storeOptionsFromEnv({ JIXIAO_DATABASE_POOL: "0" })).toThrow(/JIXIAO_DATABASE_POOL/);
+  });
+
+  it("a URL that is not PostgreSQL's is refused, not taken for a file", async () => {
+    await expect(Store.open("/nonexistent", { databaseUrl: "mysql://u@db/x" })).rejects.toThrow(/postgres:\/\//);
+  });
+});
+
+describe.each(ENGINES)("store on $engine", ({ engine, skip }) => {
+describe.skipIf(skip !== null)(skip ? `skipped: ${skip}` : "", () => {
 let dir: string;
 let store: Store;
+let pg: TestPg | null = null;
+/** What Store.open gets for this test: a fresh database on PostgreSQL, the temp dir's file on SQLite. */
+let opts: StoreOptions = {};
+const others: Store[] = [];
+const extraDirs: string[] = [];
 
+beforeAll(async () => {
+  if (engine === "postgres") pg = await startTestPg();
+});
+afterAll(async () => {
+  await pg?.stop();
+});
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "jixiao-store-"));
-  store = await Store.open(dir);
+  opts = pg ? { databaseUrl: await pg.freshUrl() } : {};
+  store = await Store.open(dir, opts);
 });
 afterEach(async () => {
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  for (const s of others.splice(0)) await s.close();
+  for (const d of [dir, ...extraDirs.splice(0)]) rmSync(d, { recursive: true, force: true });
 });
 
-function rawQuery<T>(sql: string): Promise<T[]> {
+/** A second store on the same database: another server process, as far as the database can tell. */
+async function another(): Promise<Store> {
+  const s = await Store.open(dir, opts);
+  others.push(s);
+  return s;
+}
+
+/** A query straight on the database, past the store. */
+function rawQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  if (pg) return pg.query<T>(opts.databaseUrl!, numberPlaceholders(sql), params);
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(join(dir, "jixiao.db"), sqlite3.OPEN_READONLY, (e) => {
+    const db = new sqlite3.Database(join(dir, "jixiao.db"), sqlite3.OPEN_READWRITE, (e) => {
       if (e) return reject(e);
-      db.all(sql, (err, rows) => {
+      db.all(sql, params, (err, rows) => {
         db.close();
         if (err) reject(err);
         else resolve(rows as T[]);
@@ -45,32 +95,40 @@ async function fileWith(docs = [selfEval(), selfEval({ name: "第二个项目" }
   return { ws, ...saved, content };
 }
 
-describe("store: schema and pragmas", () => {
+describe("schema", () => {
   it("applies every migration once and records it", async () => {
+    expect(store.dialect).toBe(engine);
     expect(await store.schemaVersion()).toBe(MIGRATIONS.length);
     await store.close();
-    store = await Store.open(dir); // reopening applies nothing twice
+    store = await Store.open(dir, opts); // reopening applies nothing twice
     const rows = await rawQuery<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
 
-  it("uses WAL and a sound file", async () => {
-    expect((await rawQuery<{ journal_mode: string }>("PRAGMA journal_mode"))[0]!.journal_mode).toBe("wal");
+  it("servers starting at once against one new database apply each migration once", async () => {
+    const d = mkdtempSync(join(tmpdir(), "jixiao-store-"));
+    extraDirs.push(d);
+    const fresh = pg ? { databaseUrl: await pg.freshUrl() } : {};
+    // Without the migration lock, PostgreSQL fails one of these with "relation already exists" or a
+    // duplicate schema_migrations key (the version's primary key).
+    const opened = await Promise.all([1, 2, 3].map(() => Store.open(d, fresh)));
+    others.push(...opened);
+    expect(await Promise.all(opened.map((s) => s.schemaVersion()))).toEqual([MIGRATIONS.length, MIGRATIONS.length, MIGRATIONS.length]);
+  });
+
+  it("a sound database (SQLite: WAL, integrity_check)", async () => {
+    if (engine === "sqlite") expect((await rawQuery<{ journal_mode: string }>("PRAGMA journal_mode"))[0]!.journal_mode).toBe("wal");
     expect(await store.integrityCheck()).toBe("ok");
   });
 
   it("has the tables the app needs", async () => {
-    const names = (await rawQuery<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => r.name);
-    for (const t of ["workspaces", "files", "documents", "document_versions", "drafts", "audit_log", "schema_migrations"]) expect(names).toContain(t);
-  });
-
-  it("JIXIAO_DATA_DIR chooses the data directory, ./data by default", () => {
-    expect(dataDirFromEnv({ JIXIAO_DATA_DIR: "/srv/jixiao" })).toBe("/srv/jixiao");
-    expect(dataDirFromEnv({})).toMatch(/[/\\]data$/);
+    const sql = engine === "sqlite" ? "SELECT name FROM sqlite_master WHERE type = 'table'" : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()";
+    const names = (await rawQuery<{ name: string }>(sql)).map((r) => r.name);
+    for (const t of ["workspaces", "files", "documents", "document_versions", "drafts", "audit_log", "review_waivers", "jobs", "schema_migrations"]) expect(names).toContain(t);
   });
 });
 
-describe("store: files and documents", () => {
+describe("files and documents", () => {
   it("keeps the uploaded bytes byte for byte, with size and sha256", async () => {
     const { file, content } = await fileWith();
     expect(file.size).toBe(content.byteLength);
@@ -119,7 +177,7 @@ describe("store: files and documents", () => {
   });
 });
 
-describe("store: edits are versions", () => {
+describe("edits are versions", () => {
   it("records who changed which field from what to what, and keeps each version's data", async () => {
     const { documents } = await fileWith();
     const d = documents[0]!;
@@ -152,7 +210,7 @@ describe("store: edits are versions", () => {
   });
 });
 
-describe("store: acceptance and the audit log", () => {
+describe("acceptance and the audit log", () => {
   it("accepting a table logs the acceptance and each override with its reason, user and time", async () => {
     const { documents } = await fileWith();
     const d = documents[0]!;
@@ -185,4 +243,183 @@ describe("store: acceptance and the audit log", () => {
     expect((await store.getDraft(b.id))!.parentId).toBe(a.id);
     expect((await store.listAudit({ documentId: id })).map((x) => x.action)).toEqual(["accept_draft"]);
   });
+});
+
+describe("concurrent writers", () => {
+  const edit = (d: StoredDocument, v: string, baseVersion = 1) =>
+    ({ documentId: d.id, baseVersion, source: "edit" as const, field: "name", oldValue: null, newValue: v, data: applyEdit(d.data, "name", v), user: v });
+
+  it("two servers editing the same version at once: one wins, the other is refused as stale", async () => {
+    const { documents } = await fileWith();
+    const d = documents[0]!;
+    const second = await another();
+    for (let round = 0; round < 5; round++) {
+      const base = (await store.getDocument(d.id))!.version;
+      const results = await Promise.allSettled([store.saveEdit(edit(d, `甲${round}`, base)), second.saveEdit(edit(d, `乙${round}`, base))]);
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toMatchObject({ code: "VERSION_CONFLICT" });
+      // The winner's edit is the stored document, whole: its version row, its data, its user.
+      const now = (await store.getDocument(d.id))!;
+      expect(now.version).toBe(base + 1);
+      const winner = (won[0] as PromiseFulfilledResult<{ data: { name: string } }>).value.data.name;
+      expect(now.data.name).toBe(winner);
+      expect((await store.listVersions(d.id)).at(-1)).toMatchObject({ version: base + 1, newValue: winner, user: winner });
+    }
+    expect(await store.listVersions(d.id)).toHaveLength(6);
+  });
+
+  it("edits of different documents from two servers all commit", async () => {
+    const { documents } = await fileWith();
+    const second = await another();
+    const saved = await Promise.all([store.saveEdit(edit(documents[0]!, "甲")), second.saveEdit(edit(documents[1]!, "乙"))]);
+    expect(saved.map((d) => [d.version, d.data.name])).toEqual([[2, "甲"], [2, "乙"]]);
+  });
+
+  it("accepting a table while it is being edited: the acceptance names a version that existed, or is refused", async () => {
+    const { documents } = await fileWith();
+    const d = documents[0]!;
+    const second = await another();
+    const [accepted, edited] = await Promise.allSettled([
+      store.acceptDocument({ documentId: d.id, version: 1, overrides: [], user: "王五" }),
+      second.saveEdit(edit(d, "改", 1)),
+    ]);
+    expect(edited.status).toBe("fulfilled");
+    const doc = (await store.getDocument(d.id))!;
+    if (accepted.status === "fulfilled") expect(doc.acceptedVersion).toBe(1);
+    else expect(accepted.reason).toMatchObject({ code: "VERSION_CONFLICT" });
+    expect(doc.version).toBe(2);
+  });
+
+  it("a waiver given twice at once is stored once, the second replacing the first in the audit log", async () => {
+    const { documents } = await fileWith();
+    const d = documents[0]!;
+    const second = await another();
+    await Promise.all([
+      store.waiveOpinion({ documentId: d.id, code: "R01", reason: "理由甲甲甲", field: null, user: "甲", detail: {} }),
+      second.waiveOpinion({ documentId: d.id, code: "R01", reason: "理由乙乙乙", field: null, user: "乙", detail: {} }),
+    ]);
+    expect(await store.listWaivers({ documentId: d.id })).toHaveLength(1);
+    const audit = (await store.listAudit({ documentId: d.id })).filter((a) => a.action === "waive_opinion");
+    expect(audit.map((a) => (a.detail as { replaced: unknown }).replaced === null)).toEqual([true, false]);
+  });
+});
+
+describe("originals as blobs", () => {
+  it("every byte value survives the round trip, and an empty file too", async () => {
+    const all = new Uint8Array(256 * 4).map((_, i) => i % 256);
+    for (const content of [all, new Uint8Array(0)]) {
+      const { file } = await fileWith([], content);
+      expect(file.size).toBe(content.byteLength);
+      expect(Buffer.from((await store.getFileContent(file.id))!).equals(Buffer.from(content))).toBe(true);
+    }
+  });
+
+  it("the schema refuses content whose length is not the recorded size", async () => {
+    const { file } = await fileWith();
+    await expect(rawQuery("UPDATE files SET size = size + 1 WHERE id = ?", [file.id])).rejects.toThrow();
+  });
+
+  it("a NUL character in a name is kept by SQLite and stored as U+FFFD by PostgreSQL (its text cannot hold it)", async () => {
+    const ws = await store.createWorkspace("w", null);
+    const b = bytes("x");
+    const { file } = await store.addFile({ workspaceId: ws.id, name: "a\u0000b.docx", bytes: b, sha256: sha(b), format: null, error: null, documents: [], user: null });
+    expect(file.name).toBe(engine === "sqlite" ? "a\u0000b.docx" : "a\uFFFDb.docx");
+  });
+});
+
+describe("jobs", () => {
+  const newJob = async () => {
+    const ws = await store.createWorkspace("批量", "张三");
+    return store.createJob({ kind: "check", payload: { fileIds: [1, 2, 3] }, workspaceId: ws.id, total: 3, user: "张三" });
+  };
+
+  it("queued with its payload and total; who asked is in the audit log", async () => {
+    const job = await newJob();
+    expect(job).toMatchObject({ kind: "check", state: "queued", payload: { fileIds: [1, 2, 3] }, progress: { done: 0, total: 3, current: null }, result: null, resultKey: null, attempts: 0, createdBy: "张三" });
+    expect((await store.listAudit({ workspaceId: job.workspaceId! })).map((a) => [a.action, a.code])).toContainEqual(["create_job", "check"]);
+    expect((await store.listJobs({ workspaceId: job.workspaceId!, state: "queued" })).map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it("runs with progress; its result commits once however often it is completed", async () => {
+    const job = await newJob();
+    expect(await store.startJob(job.id)).toMatchObject({ state: "running", attempts: 1 });
+    expect(await store.reportJobProgress(job.id, { done: 1, current: "a.docx" })).toBe(true);
+    expect((await store.getJob(job.id))!.progress).toEqual({ done: 1, total: 3, current: "a.docx" });
+    // A worker killed here: the job is delivered again and restarted (a second attempt).
+    expect(await store.startJob(job.id)).toMatchObject({ state: "running", attempts: 2 });
+    const first = await store.completeJob(job.id, { checked: 3, by: "first" });
+    expect(first.committed).toBe(true);
+    expect(first.job).toMatchObject({ state: "succeeded", result: { checked: 3, by: "first" }, resultKey: `job:${job.id}`, progress: { done: 3, total: 3, current: null } });
+    // The other delivery finishes too: nothing changes.
+    const again = await store.completeJob(job.id, { checked: 3, by: "second" });
+    expect(again.committed).toBe(false);
+    expect(again.job!.result).toEqual({ checked: 3, by: "first" });
+    expect(await store.startJob(job.id)).toBeNull();
+    expect(await store.failJob(job.id, "late", { retry: true })).toBe(false);
+  });
+
+  it("completed by several workers at once: exactly one result is committed", async () => {
+    const job = await newJob();
+    await store.startJob(job.id);
+    const second = await another();
+    const outcomes = await Promise.all([1, 2, 3, 4].map((n) => (n % 2 ? store : second).completeJob(job.id, { by: n })));
+    expect(outcomes.filter((o) => o.committed)).toHaveLength(1);
+    const winner = outcomes.findIndex((o) => o.committed) + 1;
+    expect((await store.getJob(job.id))!.result).toEqual({ by: winner });
+  });
+
+  it("two pollers never take the same job", async () => {
+    const jobs = await Promise.all([1, 2, 3, 4, 5, 6].map(() => newJob()));
+    const second = await another();
+    const taken: number[] = [];
+    await Promise.all(
+      [store, second].map(async (s) => {
+        for (let j = await s.claimNextJob(["check"]); j; j = await s.claimNextJob(["check"])) taken.push(j.id);
+      }),
+    );
+    expect(taken.sort((a, b) => a - b)).toEqual(jobs.map((j) => j.id).sort((a, b) => a - b));
+    expect(await store.claimNextJob()).toBeNull();
+    expect(await store.claimNextJob(["draft"])).toBeNull();
+  });
+
+  it("retry puts a failed attempt back in the queue; a final failure stays failed", async () => {
+    const job = await newJob();
+    await store.startJob(job.id);
+    expect(await store.failJob(job.id, "HTTP 429", { retry: true })).toBe(true);
+    expect(await store.getJob(job.id)).toMatchObject({ state: "queued", error: "HTTP 429", attempts: 1 });
+    await store.startJob(job.id);
+    expect(await store.failJob(job.id, "HTTP 500", { retry: false })).toBe(true);
+    expect(await store.getJob(job.id)).toMatchObject({ state: "failed", error: "HTTP 500", attempts: 2 });
+    expect((await store.completeJob(job.id, {})).committed).toBe(false);
+  });
+
+  it("a cancelled job takes no more progress and no result; the cancellation is logged", async () => {
+    const job = await newJob();
+    await store.startJob(job.id);
+    expect(await store.cancelJob(job.id, "李四")).toMatchObject({ state: "cancelled" });
+    expect(await store.reportJobProgress(job.id, { done: 2 })).toBe(false);
+    expect((await store.completeJob(job.id, { late: true })).committed).toBe(false);
+    expect((await store.getJob(job.id))!.result).toBeNull();
+    expect((await store.listAudit({ workspaceId: job.workspaceId! })).map((a) => [a.action, a.user])).toContainEqual(["cancel_job", "李四"]);
+    expect(await store.cancelJob(9999, null)).toBeNull();
+  });
+
+  it("the schema itself keeps a result key unique and 'succeeded' tied to a committed result", async () => {
+    const [a, b] = [await newJob(), await newJob()];
+    await store.completeJob(a.id, 1);
+    await expect(rawQuery("UPDATE jobs SET state = 'succeeded', result_key = ? WHERE id = ?", [`job:${a.id}`, b.id])).rejects.toThrow();
+    await expect(rawQuery("UPDATE jobs SET state = 'succeeded' WHERE id = ?", [b.id])).rejects.toThrow();
+  });
+
+  it("a job for a workspace that does not exist is refused; deleting a workspace deletes its jobs", async () => {
+    await expect(store.createJob({ kind: "check", payload: {}, workspaceId: 999, user: null })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const job = await newJob();
+    await store.deleteWorkspace(job.workspaceId!, null);
+    expect(await store.getJob(job.id)).toBeNull();
+  });
+});
+});
 });
