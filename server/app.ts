@@ -12,14 +12,14 @@ import type { Llm } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
 import { extractIsolated } from "./isolate.ts";
 import { defaultProfile, type Profile } from "../src/score/profile.ts";
-import type { Override, Store, StoredDocument } from "../src/store/index.ts";
+import type { Store, StoredDocument } from "../src/store/index.ts";
 import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./errors.ts";
 import { contentDisposition, personName, sanitizeFileName, userFromHeader } from "./names.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { suggestWithLlm } from "../src/suggest/llm.ts";
-import { isMeasurable } from "../src/suggest/index.ts";
-import { vagueTarget } from "../src/validate/vague.ts";
+import { checkProposal } from "../src/suggest/apply.ts";
+import { MIN_REASON_CHARS, requireOverrides, writtenReason } from "../src/review/overrides.ts";
 import { LlmError } from "../src/llm/index.ts";
 import { documentSummaries, documentView, draftView, findingById, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
 import { CSP, appBundle, staticFile } from "./web.ts";
@@ -39,8 +39,6 @@ export interface AppDeps {
 }
 
 export const NO_LLM_NOTICE = "未配置大模型：使用模板起草，建议由确定性规则生成";
-/** A written override reason has at least this many letters or digits. */
-export const MIN_REASON_CHARS = 4;
 /** Longest text accepted in one table cell by an edit. */
 export const MAX_CELL_CHARS = 2000;
 /** Room for multipart boundaries and part headers above the file bytes themselves. */
@@ -87,32 +85,6 @@ async function exportBytes(format: ExportFormat, docs: PerfDoc[], drafts: Map<nu
   }
   const m = await loadModule("Word 导出", () => import("../src/export/docx.ts"));
   return m.exportDocx(docs, { drafts });
-}
-
-/** A written reason: only letters and digits count, so zero-width characters or "。。。。" are not one. */
-export const isWrittenReason = (reason: string) => (reason.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_CHARS;
-
-/** Overrides for every remaining error finding, or the findings still lacking a written reason. */
-function resolveOverrides(findings: S.FindingView[], given: { findingId: string; reason: string }[]): { overrides: Override[]; missing: S.FindingView[] } {
-  const overrides: Override[] = [];
-  const missing: S.FindingView[] = [];
-  for (const f of findings) {
-    if (f.severity !== "error") continue;
-    const o = given.find((g) => g.findingId === f.id);
-    const reason = o?.reason.trim() ?? "";
-    if (isWrittenReason(reason)) overrides.push({ findingId: f.id, code: f.code, field: f.where.field ?? null, reason });
-    else missing.push(f);
-  }
-  return { overrides, missing };
-}
-
-function unresolved(missing: S.FindingView[]): ApiError {
-  return new ApiError(
-    409,
-    "UNRESOLVED_ERRORS",
-    `还有 ${missing.length} 个错误级问题未处理：请先修改，或逐条写明不修改的理由（每条至少 ${MIN_REASON_CHARS} 个字）`,
-    { findings: missing },
-  );
 }
 
 /** An exception inside a stream → the `error` event's code and Chinese message. */
@@ -335,13 +307,10 @@ export function createApp(deps: AppDeps): Hono {
     const view = await documentView(ctx, row);
     let suggestion: S.FindingView["suggestion"] = null;
     if (body.value !== undefined) {
-      // A model's proposal: the same checks as when it was proposed — a vague target, a measurable value.
-      const target = body.field ? readField(row.data, body.field) : undefined;
-      if (!body.field || !/^(indicators\[\d+\]\.target|targets\[\d+\]\.value)$/.test(body.field) || typeof target !== "string" || !vagueTarget(target).vague) {
-        throw new ApiError(422, "NO_SUGGESTION", "只能用建议值替换不可衡量的指标值");
-      }
-      if (!isMeasurable(body.value)) throw new ApiError(422, "NOT_MEASURABLE", `建议值“${body.value}”仍不可衡量（缺少数值或单位），未写入`);
-      return edit(c, row, body.field, body.value, "suggestion", body.baseVersion);
+      // A model's proposal, sent back by the client: checked again before it is written.
+      const verdict = checkProposal(row.data, body.field, body.value);
+      if (!verdict.ok) throw new ApiError(422, verdict.code, verdict.message);
+      return edit(c, row, verdict.field, body.value, "suggestion", body.baseVersion);
     }
     if (body.findingId !== undefined || body.code !== undefined) {
       // A finding, or one place of a grouped finding (each place carries its own suggestion).
@@ -398,8 +367,7 @@ export function createApp(deps: AppDeps): Hono {
       throw new ApiError(409, "VERSION_CONFLICT", `文档已被修改（当前第 ${row.version} 版），请复核后再确认`);
     }
     const view = await documentView(ctx, row);
-    const { overrides, missing } = resolveOverrides(view.findings, body.overrides);
-    if (missing.length) throw unresolved(missing);
+    const overrides = requireOverrides(view.findings, body.overrides);
     const saved = await store.acceptDocument({ documentId: id, version: row.version, overrides, user: userOf(c) });
     return c.json(await documentView(ctx, saved));
   });
@@ -495,8 +463,8 @@ export function createApp(deps: AppDeps): Hono {
     const current = requireReview(row, await fileNameOf(row), []);
     const o = current.opinions.find((x) => x.code === body.code);
     if (!o) throw new ApiError(404, "OPINION_NOT_FOUND", `该项目当前没有“${body.code}”审核意见：文档可能已修改，请刷新后再试`);
-    const reason = body.reason.trim();
-    if (!isWrittenReason(reason)) {
+    const reason = writtenReason(body.reason);
+    if (reason === null) {
       throw new ApiError(422, "REASON_REQUIRED", `请写明豁免“${o.item}”的理由（至少 ${MIN_REASON_CHARS} 个字，标点和空格不计），理由将记入审计记录`);
     }
     if (!by) throw new ApiError(400, "NAME_REQUIRED", "请写明豁免人：在页面右上角填写经办人姓名（接口可用 by 或请求头 X-User）");
@@ -596,8 +564,7 @@ export function createApp(deps: AppDeps): Hono {
     const row = await loadDocument(store, d.documentId);
     if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "该草稿所属文档不是自评表");
     const findings = recheck(row, d);
-    const { overrides, missing } = resolveOverrides(withIds(findings), body.overrides);
-    if (missing.length) throw unresolved(missing);
+    const overrides = requireOverrides(withIds(findings), body.overrides);
     // Checked against this version of the table: the store refuses if an edit landed meanwhile.
     const saved = await store.acceptDraft({ draftId: id, overrides, user: userOf(c), documentVersion: row.version });
     return c.json(draftView(saved, findings));

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { EditError } from "../src/domain/edit.ts";
+import { UnresolvedErrors } from "../src/review/overrides.ts";
 import { StoreError } from "../src/store/index.ts";
 import type { FindingView } from "./schemas.ts";
 
@@ -58,6 +59,7 @@ export function errorResponse(c: Context, e: unknown, log: (line: string) => voi
   if (e instanceof ApiError) return c.json({ code: e.code, message: e.message, ...e.extra }, e.status);
   if (e instanceof EditError) return c.json({ code: e.code, message: e.message }, EDIT_STATUS[e.code]);
   if (e instanceof StoreError) return c.json({ code: e.code, message: e.message }, STORE_STATUS[e.code]);
+  if (e instanceof UnresolvedErrors) return c.json({ code: e.code, message: e.message, findings: e.findings }, 409);
   const name = e instanceof Error ? e.name : typeof e;
   const where = e instanceof Error ? (e.stack?.split("\n")[1]?.trim() ?? "") : "";
   log(`error ${c.req.method} ${c.req.path} ${name} ${where}`);

@@ -71,7 +71,7 @@ export const ReviewQuery = z.object({
   item: z.string().trim().min(1, "审核项不能为空").max(100).optional().describe("只列出有该审核项的项目：审核项名称（测算依据不规范）或代码（CALC_BASIS）"),
 });
 
-/** Same rule as an override's reason: letters and digits only count (see MIN_REASON_CHARS in app.ts). */
+/** Same rule as an override's reason: letters and digits only count (MIN_REASON_CHARS in src/review/overrides.ts). */
 export const WaiveBody = z.object({
   code: z.string().trim().min(1, "请给出审核项代码").max(100).describe("审核意见的编号（即审核项代码，如 CALC_BASIS）"),
   reason: z.string().max(2000, "理由不能超过 2000 字").nullable().describe("豁免理由（至少 4 个字，记入审计记录）；null 表示撤销豁免"),
