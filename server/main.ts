@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { serve as honoServe } from "@hono/node-server";
 import { llmFromEnv } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
-import { Store, dataDirFromEnv } from "../src/store/index.ts";
+import { Store, dataDirFromEnv, storeOptionsFromEnv } from "../src/store/index.ts";
 import { NO_LLM_NOTICE, createApp } from "./app.ts";
 import { appBundle } from "./web.ts";
 
@@ -42,7 +42,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   if (maxMb !== null && !(maxMb > 0)) throw new Error(`JIXIAO_MAX_UPLOAD_MB 应为正数，当前为“${env.JIXIAO_MAX_UPLOAD_MB}”`);
   const maxUploadBytes = opts.maxUploadBytes ?? (maxMb ? Math.round(maxMb * 1024 * 1024) : DEFAULT_MAX_BYTES);
 
-  const store = await Store.open(dataDir);
+  const store = await Store.open(dataDir, storeOptionsFromEnv(env));
   // The same builder as the CLI's, with the cache next to this store's database.
   const made = await llmFromEnv(env, { dataDir });
   await appBundle();

@@ -12,6 +12,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterAll } from "vitest";
+import type { StoreOptions } from "../../src/store/index.ts";
 
 export interface TestPg {
   /** Where the cluster listens, for the report (no password). */
@@ -90,7 +92,8 @@ async function handle(adminUrl: string, where: string, stopCluster: () => void):
   const client = (url: string) => {
     let c = clients.get(url);
     if (!c) {
-      const cl = new pg.Client({ connectionString: url });
+      // count(*) as a number, as the store reads it, so one assertion serves both engines.
+      const cl = new pg.Client({ connectionString: url, types: { getTypeParser: ((oid: number, f?: "text") => (oid === 20 ? Number : pg.types.getTypeParser(oid, f))) as typeof pg.types.getTypeParser } });
       c = cl.connect().then(() => cl);
       clients.set(url, c);
     }
@@ -169,4 +172,20 @@ export async function startTestPg(env: NodeJS.ProcessEnv = process.env): Promise
     stopCluster();
     throw e;
   }
+}
+
+// JIXIAO_TEST_ENGINE=postgres runs the app-level tests (tests/helpers/server.ts testApp) on
+// PostgreSQL: one test server per test file, a fresh schema per app, all removed after the file.
+let forApps: Promise<TestPg> | null = null;
+if (process.env.JIXIAO_TEST_ENGINE?.trim() === "postgres") {
+  afterAll(async () => {
+    if (forApps) await (await forApps).stop();
+  });
+}
+
+/** The store options a test app uses: SQLite by default, PostgreSQL with JIXIAO_TEST_ENGINE=postgres. */
+export async function testStoreOptions(env: NodeJS.ProcessEnv = process.env): Promise<StoreOptions> {
+  if (env.JIXIAO_TEST_ENGINE?.trim() !== "postgres") return {};
+  forApps ??= startTestPg(env);
+  return { databaseUrl: await (await forApps).freshUrl() };
 }

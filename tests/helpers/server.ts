@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { createApp, type AppDeps } from "../../server/app.ts";
 import { Store } from "../../src/store/index.ts";
+import { testStoreOptions } from "./pg.ts";
 import { SEEDS_DIR } from "../fixtures.ts";
 
 export const SEED_001 = join(SEEDS_DIR, "001-jingzhou-2023.docx");
@@ -21,7 +22,7 @@ export interface TestApp {
 
 export async function testApp(over: Partial<AppDeps> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "jixiao-server-"));
-  const store = await Store.open(dataDir);
+  const store = await Store.open(dataDir, await testStoreOptions());
   const logs: string[] = [];
   const app = createApp({ store, llm: null, dataDir, log: (l) => logs.push(l), ...over });
   return {
