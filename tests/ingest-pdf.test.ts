@@ -5,7 +5,7 @@ import { ingestErrorCode } from "./helpers/ingestErrors.ts";
 import { canonicalGrid, type CanonCell } from "./helpers/grid.ts";
 import { type Block, type ParagraphBlock, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
 import { ingestDocx } from "../src/ingest/docx.ts";
-import { ingestPdf } from "../src/ingest/pdf.ts";
+import { ingestPdf } from "../src/ingest/pdf/index.ts";
 import { SEEDS_DIR } from "./fixtures.ts";
 
 const FIXTURES = [

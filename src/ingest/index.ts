@@ -82,7 +82,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
       return ingestDoc(data, file);
     }
     case "pdf": {
-      const { ingestPdf } = await import("./pdf.ts");
+      const { ingestPdf } = await import("./pdf/index.ts");
       return ingestPdf(data, file);
     }
     case "text": {
