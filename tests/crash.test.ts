@@ -1,6 +1,8 @@
 // Killing the server (SIGKILL) in the middle of an upload and of an edit never leaves half-written
 // data: after a restart every committed item is intact, nothing partial exists, and SQLite's
-// integrity check passes. The server runs as a child process (`node --import tsx server/main.ts`).
+// integrity check passes. The server runs as a child process (`node --import tsx server/main.ts`),
+// on each engine: SQLite under its data directory, and PostgreSQL (JIXIAO_DATABASE_URL) when a test
+// server is configured (tests/helpers/pg.ts; skipped with the reason otherwise).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,12 +10,17 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sqlite3 from "sqlite3";
+import { numberPlaceholders } from "../src/store/engine.ts";
+import { pgSkipReason, startTestPg, type TestPg } from "./helpers/pg.ts";
 import { seedBytes } from "./helpers/server.ts";
 import { startServerProcess, type ServerProcess } from "./helpers/serverProcess.ts";
 
 const KEY = "sk-crash-test-KEY-must-not-be-logged";
 let dir: string;
 let outputs: string[] = [];
+/** Set while the PostgreSQL half runs: the test server and this file's database URL. */
+let pg: TestPg | null = null;
+let pgUrl = "";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(): Promise<ServerProcess> {
   // An LLM "configured" on a closed port: never called here, but its key is in the environment the
   // whole time, so the logs can be checked for it.
-  const s = await startServerProcess({ JIXIAO_DATA_DIR: dir, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
+  const s = await startServerProcess({ JIXIAO_DATA_DIR: dir, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: "http://127.0.0.1:9/v1", ...(pg ? { JIXIAO_DATABASE_URL: pgUrl } : {}) });
   outputs.push("");
   const i = outputs.length - 1;
   s.child.stdout!.on("data", () => (outputs[i] = s.output()));
@@ -71,9 +78,10 @@ function send(srv: ServerProcess, method: string, path: string, body: Buffer, ty
   });
 }
 
-// ── checks straight on the database file, with the server stopped ─────────────────────────────
+// ── checks straight on the database, with the server stopped ──────────────────────────────────
 
 function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  if (pg) return pg.query<T>(pgUrl, numberPlaceholders(sql), params);
   return new Promise((resolve, reject) => {
     const db = new sqlite3.Database(join(dir, "jixiao.db"), sqlite3.OPEN_READWRITE, (e) => {
       if (e) return reject(e);
@@ -88,8 +96,14 @@ function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
 
 /** Nothing half-written: sound file, no dangling keys, each file whole with its documents, each document's history whole. */
 async function expectConsistent(): Promise<void> {
-  expect((await query("PRAGMA integrity_check"))[0].integrity_check).toBe("ok");
-  expect(await query("PRAGMA foreign_key_check")).toEqual([]);
+  if (!pg) {
+    expect((await query("PRAGMA integrity_check"))[0].integrity_check).toBe("ok");
+    expect(await query("PRAGMA foreign_key_check")).toEqual([]);
+  } else {
+    // PostgreSQL enforces foreign keys in every transaction; look for orphans all the same.
+    expect(await query("SELECT d.id FROM documents d LEFT JOIN files f ON f.id = d.file_id WHERE f.id IS NULL")).toEqual([]);
+    expect(await query("SELECT v.id FROM document_versions v LEFT JOIN documents d ON d.id = v.document_id WHERE d.id IS NULL")).toEqual([]);
+  }
   const files = await query<{ id: number; size: number; sha256: string; content: Buffer; error_code: string | null; docs: number }>(
     "SELECT f.id, f.size, f.sha256, f.content, f.error_code, (SELECT count(*) FROM documents d WHERE d.file_id = f.id) AS docs FROM files f",
   );
@@ -107,16 +121,28 @@ async function expectConsistent(): Promise<void> {
   }
 }
 
-describe("crash safety (SIGKILL)", () => {
+const ENGINES = [
+  { engine: "sqlite", skip: null },
+  { engine: "postgres", skip: pgSkipReason() },
+] as const;
+
+describe.each(ENGINES)("crash safety (SIGKILL) on $engine", ({ engine, skip }) => {
+describe.skipIf(skip !== null)(skip ? `skipped: ${skip}` : "", () => {
   const seed = seedBytes();
   let committedFileId: number;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "jixiao-crash-"));
     outputs = [];
+    if (engine === "postgres") {
+      pg = await startTestPg();
+      pgUrl = await pg.freshUrl();
+    }
   });
-  afterAll(() => {
+  afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
+    await pg?.stop();
+    pg = null;
   });
 
   it("commits an upload and an edit, then survives a kill in the middle of a large upload", async () => {
@@ -209,4 +235,5 @@ describe("crash safety (SIGKILL)", () => {
     expect(all).not.toContain(KEY);
     expect(all).not.toContain("崩溃编辑");
   });
+});
 });
