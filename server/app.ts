@@ -13,14 +13,14 @@ import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
 import { extractIsolated } from "./isolate.ts";
 import { defaultProfile, type Profile } from "../src/score/profile.ts";
 import type { Store, StoredDocument } from "../src/store/index.ts";
-import { ApiError, errorResponse, jsonBody, notFound, parseOr400 } from "./errors.ts";
-import { contentDisposition, personName, sanitizeFileName, userFromHeader } from "./names.ts";
+import { ApiError, errorResponse, notFound, streamError } from "./errors.ts";
+import { idOf, jsonBody, parseOr400, userOf } from "./request.ts";
+import { contentDisposition, personName, sanitizeFileName } from "./names.ts";
 import { openApiDocument } from "./openapi.ts";
 import * as S from "./schemas.ts";
 import { suggestWithLlm } from "../src/suggest/llm.ts";
 import { checkProposal } from "../src/suggest/apply.ts";
 import { MIN_REASON_CHARS, requireOverrides, writtenReason } from "../src/review/overrides.ts";
-import { LlmError } from "../src/llm/index.ts";
 import { documentSummaries, documentView, draftView, findingById, historyOf, loadDocument, withIds, type ViewContext } from "./views.ts";
 import { CSP, appBundle, staticFile } from "./web.ts";
 import { REVIEW_CHECKLIST, asProjectReviews, itemCounts, itemOf, projectReview, requireReview } from "./review.ts";
@@ -56,9 +56,6 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-const idOf = (c: Context, what: string) => parseOr400(S.IdParam, c.req.param("id"), `${what}编号`);
-const userOf = (c: Context) => userFromHeader(c.req.header("x-user"));
-
 /** The real export modules are loaded on first use (docx/exceljs are heavy); absent → 501. */
 async function loadModule<T>(what: string, load: () => Promise<T>): Promise<T> {
   try {
@@ -85,16 +82,6 @@ async function exportBytes(format: ExportFormat, docs: PerfDoc[], drafts: Map<nu
   }
   const m = await loadModule("Word 导出", () => import("../src/export/docx.ts"));
   return m.exportDocx(docs, { drafts });
-}
-
-/** An exception inside a stream → the `error` event's code and Chinese message. */
-function streamError(e: unknown, log: (s: string) => void): { code: string; message: string } {
-  if (e instanceof ApiError) return { code: e.code, message: e.message };
-  const err = e as { name?: string; code?: unknown; message?: unknown };
-  if (err?.name === "LlmError" && typeof err.code === "string" && typeof err.message === "string") return { code: err.code, message: err.message };
-  if (e instanceof RangeError) return { code: "BAD_SECTION", message: e.message };
-  log(`error draft-stream ${err?.name ?? typeof e}`);
-  return { code: "INTERNAL", message: "起草失败：服务器内部错误，请稍后重试" };
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -129,7 +116,7 @@ export function createApp(deps: AppDeps): Hono {
     let given = auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, "").trim() : undefined;
     if (given === undefined && c.req.method === "GET") given = c.req.query("token");
     if (given === undefined || !sameSecret(given, token)) {
-      return c.json({ code: "UNAUTHORIZED", message: "需要访问令牌：请求头加 Authorization: Bearer <令牌>，下载链接可加 ?token=<令牌>" }, 401);
+      throw new ApiError(401, "UNAUTHORIZED", "需要访问令牌：请求头加 Authorization: Bearer <令牌>，下载链接可加 ?token=<令牌>");
     }
     return next();
   });
@@ -224,7 +211,9 @@ export function createApp(deps: AppDeps): Hono {
     "/api/workspaces/:id/files",
     bodyLimit({
       maxSize: maxUpload + MULTIPART_SLACK,
-      onError: (c) => c.json({ code: "TOO_LARGE", message: `上传内容超过上限 ${mb(maxUpload)}：请把大文件单独上传，或压缩后再试` }, 413),
+      onError: () => {
+        throw new ApiError(413, "TOO_LARGE", `上传内容超过上限 ${mb(maxUpload)}：请把大文件单独上传，或压缩后再试`);
+      },
     }),
     async (c) => {
       const wsId = idOf(c, "工作区");
@@ -336,17 +325,12 @@ export function createApp(deps: AppDeps): Hono {
     const row = await loadDocument(store, idOf(c, "文档"));
     if (!llm) throw new ApiError(409, "LLM_NOT_CONFIGURED", "未配置大模型：指标值建议由确定性规则给出（见“给出指标值建议”）");
     if (row.data.kind !== "自评表") throw new ApiError(422, "NOT_SELF_EVAL", "大模型建议目前只用于自评表");
-    try {
-      const r = await suggestWithLlm(row.data, llm);
-      return c.json({
-        promptVersion: r?.promptVersion ?? null,
-        suggestions: r ? [...r.accepted].map(([index, suggestion]) => ({ index, field: suggestion.field ?? `indicators[${index}].target`, suggestion })) : [],
-        discarded: r?.discarded ?? [],
-      });
-    } catch (e) {
-      if (e instanceof LlmError) throw new ApiError(502, e.code, e.message);
-      throw e;
-    }
+    const r = await suggestWithLlm(row.data, llm);
+    return c.json({
+      promptVersion: r?.promptVersion ?? null,
+      suggestions: r ? [...r.accepted].map(([index, suggestion]) => ({ index, field: suggestion.field ?? `indicators[${index}].target`, suggestion })) : [],
+      discarded: r?.discarded ?? [],
+    });
   });
 
   app.get("/api/documents/:id/versions", async (c) => {
