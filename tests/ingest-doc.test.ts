@@ -4,7 +4,7 @@ import { ingestErrorCode } from "./helpers/ingestErrors.ts";
 import { canonicalGrid } from "./helpers/grid.ts";
 import { describe, expect, it } from "vitest";
 import { IngestError, gridOf, type Block, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
-import { ingestDoc } from "../src/ingest/doc.ts";
+import { ingestDoc } from "../src/ingest/doc/index.ts";
 import { ingestDocx } from "../src/ingest/docx.ts";
 
 const SEEDS = "/work/shared/fixtures/seeds";

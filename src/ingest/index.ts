@@ -78,7 +78,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
         return ingestXlsx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
       }
     case "doc": {
-      const { ingestDoc } = await import("./doc.ts");
+      const { ingestDoc } = await import("./doc/index.ts");
       return ingestDoc(data, file);
     }
     case "pdf": {

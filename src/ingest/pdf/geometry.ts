@@ -17,7 +17,6 @@ export interface HSeg {
   x0: number;
   x1: number;
 }
-
 export interface VSeg {
   x: number;
   y0: number;
@@ -46,7 +45,6 @@ export interface Line {
 }
 
 export const TOL = 2; // points: positions closer than this are the same ruling line
-
 export const COVER = 0.5; // a border counts as drawn when segments cover at least this fraction of it
 
 export type Matrix = [number, number, number, number, number, number];
