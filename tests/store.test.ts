@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import sqlite3 from "sqlite3";
 import { applyEdit } from "../src/domain/edit.ts";
 import { numberPlaceholders } from "../src/store/engine.ts";
-import { MIGRATIONS } from "../src/store/migrations.ts";
+import { MIGRATIONS, migrationSql } from "../src/store/migrations.ts";
 import { Store, StoreError, dataDirFromEnv, storeOptionsFromEnv, type Dialect, type StoredDocument, type StoreOptions } from "../src/store/index.ts";
 import { selfEval } from "./helpers/docs.ts";
 import { pgSkipReason, startTestPg, type TestPg } from "./helpers/pg.ts";
@@ -30,6 +30,14 @@ describe("store options", () => {
     expect(storeOptionsFromEnv({})).toEqual({ databaseUrl: null });
     expect(storeOptionsFromEnv({ JIXIAO_DATABASE_URL: " postgres://u@db/jixiao ", JIXIAO_DATABASE_POOL: "20" })).toEqual({ databaseUrl: "postgres://u@db/jixiao", poolSize: 20 });
     expect(() => storeOptionsFromEnv({ JIXIAO_DATABASE_POOL: "0" })).toThrow(/JIXIAO_DATABASE_POOL/);
+  });
+
+  it("SQLite's migrations are byte for byte the text that shipped (existing databases keep their schema)", () => {
+    // sha256 of migrations 1 and 2 as they stood before the PostgreSQL engine (commit 7e5b92d).
+    const shipped = ["9b653d19bec814737b0e23282de320bd0a7a05a61de28df89e0db9e45d4541b0", "c7bf0dc4fa6fbe39022bc0956bcb24571f8728c575817d993f8409a538a54fc9"];
+    expect(shipped.map((_, i) => createHash("sha256").update(migrationSql("sqlite", i + 1)).digest("hex"))).toEqual(shipped);
+    expect(migrationSql("postgres", 1)).toContain("BYTEA");
+    expect(migrationSql("postgres", 1)).not.toMatch(/AUTOINCREMENT|\bBLOB NOT NULL/);
   });
 
   it("a URL that is not PostgreSQL's is refused, not taken for a file", async () => {
