@@ -6,7 +6,7 @@ import mammoth from "mammoth";
 import { zipSync, strToU8 } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { IngestError, gridOf, type Block, type ParagraphBlock, type TableBlock, type TableCell } from "../src/ingest/blocks.ts";
-import { formatNumber, ingestXlsx } from "../src/ingest/xlsx.ts";
+import { formatNumber, ingestXlsx } from "../src/ingest/xlsx/index.ts";
 
 const SEEDS = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../shared"), "fixtures/seeds");
 const XLSX = join(SEEDS, "002-xinhong-2020-target.xlsx");

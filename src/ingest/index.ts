@@ -74,7 +74,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
         const { ingestDocx } = await import("./docx.ts");
         return ingestDocx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
       } else {
-        const { ingestXlsx } = await import("./xlsx.ts");
+        const { ingestXlsx } = await import("./xlsx/index.ts");
         return ingestXlsx(data, file, { maxUnzipped: opts.maxUnzipped ?? DEFAULT_MAX_UNZIPPED });
       }
     case "doc": {
