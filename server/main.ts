@@ -6,7 +6,8 @@ import { serve as honoServe } from "@hono/node-server";
 import { llmFromEnv } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
 import { Store, dataDirFromEnv, storeOptionsFromEnv } from "../src/store/index.ts";
-import { NO_LLM_NOTICE, createApp } from "./app.ts";
+import { createApp } from "./app.ts";
+import { NO_LLM_NOTICE } from "./routes/system.ts";
 import { appBundle } from "./web.ts";
 
 export interface ServeOptions {

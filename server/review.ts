@@ -5,9 +5,9 @@
 import type { PerfDoc } from "../src/domain/document.ts";
 import { DEFAULT_CHECKLIST, type Checklist } from "../src/review/checklist.ts";
 import { reviewDocument, reviewable, type Opinion, type ProjectReview } from "../src/review/index.ts";
-import type { ReviewWaiver, StoredDocument } from "../src/store/index.ts";
+import type { ReviewWaiver, Store, StoredDocument } from "../src/store/index.ts";
 import { ApiError } from "./errors.ts";
-import type { OpinionView, ProjectReviewView, ReviewItemCount } from "./schemas.ts";
+import type { OpinionView, ProjectReviewView, ReviewItemCount, WorkspaceReview } from "./schemas.ts";
 
 export const REVIEW_CHECKLIST: Checklist = DEFAULT_CHECKLIST;
 
@@ -129,4 +129,30 @@ export function asProjectReviews(projects: ProjectReviewView[]): ProjectReview[]
       ...(o.waived ? { waived: { by: o.waived.by ?? "", reason: o.waived.reason, at: o.waived.at } } : {}),
     })),
   }));
+}
+
+/**
+ * Every reviewable document of a workspace at its current version, with its waivers; `item` keeps only the
+ * projects that have that item's opinion (the counts per item stay over all of them).
+ */
+export async function workspaceReview(store: Store, ws: { id: number; name: string }, item: { code: string; name: string } | null): Promise<WorkspaceReview> {
+  const [files, docs, waivers] = await Promise.all([store.listFiles(ws.id), store.listDocuments(ws.id), store.listWaivers({ workspaceId: ws.id })]);
+  const names = new Map(files.map((f) => [f.id, f.name]));
+  const all = docs.flatMap((d) => projectReview(d, names.get(d.fileId) ?? "", waivers) ?? []);
+  const projects = item ? all.filter((p) => p.opinions.some((o) => o.code === item.code)) : all;
+  return {
+    workspace: { id: ws.id, name: ws.name },
+    checklist: { name: REVIEW_CHECKLIST.name, dimensions: REVIEW_CHECKLIST.dimensions },
+    total: all.length,
+    item,
+    items: itemCounts(all),
+    projects,
+  };
+}
+
+export const fileNameOf = async (store: Store, row: StoredDocument) => (await store.getFile(row.fileId))?.name ?? "";
+
+/** One document's review with its waivers (422 when it is not a 申报表). */
+export async function documentReview(store: Store, row: StoredDocument): Promise<ProjectReviewView> {
+  return requireReview(row, await fileNameOf(store, row), await store.listWaivers({ documentId: row.id }));
 }

@@ -8,7 +8,7 @@ import type { Profile } from "../src/score/profile.ts";
 import type { Store, StoredDocument, StoredDraft, StoredFile } from "../src/store/index.ts";
 import { suggestFormTarget, suggestTarget } from "../src/suggest/index.ts";
 import type { DocumentSummary, DocumentView, DraftView, FindingView } from "./schemas.ts";
-import { notFound } from "./errors.ts";
+import { ApiError, notFound } from "./errors.ts";
 
 /**
  * Stable ids within one document: code@field (or label), numbered when a pair repeats. A grouped finding
@@ -109,6 +109,13 @@ export interface ViewContext {
   profile: Profile;
 }
 
+/** A workspace's files, each with the summaries of the documents read from it. */
+export async function filesWithDocuments(ctx: ViewContext, workspaceId: number) {
+  const files = await ctx.store.listFiles(workspaceId);
+  const docs = await documentSummaries(ctx.store, files, ctx.profile);
+  return files.map((f) => ({ ...f, documents: docs.get(f.id) ?? [] }));
+}
+
 export async function loadDocument(store: Store, id: number): Promise<StoredDocument> {
   const row = await store.getDocument(id);
   if (!row) throw notFound(`文档 ${id} `);
@@ -147,4 +154,21 @@ export function draftView(d: StoredDraft, findings: Finding[] = d.findings): Dra
     sections: d.sections, drafter: d.drafter, promptVersion: d.promptVersion, findings: withIds(findings), usage: d.usage,
     accepted: d.accepted, acceptedBy: d.acceptedBy, acceptedAt: d.acceptedAt, createdAt: d.createdAt,
   };
+}
+
+/**
+ * The suggestion an apply-suggestion request names: a finding (by id), one place of a grouped finding (by
+ * code and field), or the suggester's proposal for a field; null when it has none. 404 when the finding is
+ * gone (the document changed since the client read it).
+ */
+export function requestedSuggestion(view: DocumentView, req: { findingId?: string | undefined; code?: string | undefined; field?: string | undefined }): Suggestion | null {
+  if (req.findingId === undefined && req.code === undefined) return view.suggestions.find((s) => s.field === req.field)?.suggestion ?? null;
+  // Each place of a grouped finding carries its own suggestion.
+  const places = view.findings.flatMap((x) => (x.places ? x.places.map((p) => ({ id: p.id, code: x.code, where: p.where, suggestion: p.suggestion })) : [x]));
+  const f =
+    req.findingId !== undefined
+      ? findingById(view.findings, req.findingId)
+      : places.find((x) => x.code === req.code && (req.field === undefined || x.where.field === req.field));
+  if (!f) throw new ApiError(404, "FINDING_NOT_FOUND", "找不到该问题：文档可能已修改，请刷新");
+  return f.suggestion;
 }
