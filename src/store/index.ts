@@ -293,11 +293,12 @@ export class Store {
    */
   static async open(dataDir: string, opts: StoreOptions = {}): Promise<Store> {
     let db: Engine;
+    if (opts.databaseUrl && !/^postgres(ql)?:\/\//i.test(opts.databaseUrl)) throw new Error("JIXIAO_DATABASE_URL 应以 postgres:// 开头");
+    // The data directory is made with PostgreSQL too: the server keeps its local LLM cache there.
+    mkdirSync(dataDir, { recursive: true });
     if (opts.databaseUrl) {
-      if (!/^postgres(ql)?:\/\//i.test(opts.databaseUrl)) throw new Error("JIXIAO_DATABASE_URL 应以 postgres:// 开头");
       db = await PostgresEngine.open(opts.databaseUrl, { ...(opts.poolSize ? { max: opts.poolSize } : {}) });
     } else {
-      mkdirSync(dataDir, { recursive: true });
       db = await SqliteEngine.open(join(dataDir, "jixiao.db"));
     }
     try {
