@@ -44,7 +44,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const maxUploadBytes = opts.maxUploadBytes ?? (maxMb ? Math.round(maxMb * 1024 * 1024) : DEFAULT_MAX_BYTES);
 
   const store = await Store.open(dataDir, storeOptionsFromEnv(env));
-  // The same builder as the CLI's, with the cache next to this store's database.
+  // The same builder as the CLI's, with the cache in this server's data directory (PostgreSQL or not).
   const made = await llmFromEnv(env, { dataDir });
   await appBundle();
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 // The store owns the data directory rule (JIXIAO_DATA_DIR when set and non-empty, else ./data): the cache
-// sits next to the database, so `jixiao draft` and `jixiao serve` share one cache wherever they are started.
+// sits in the data directory, so `jixiao draft` and `jixiao serve` share one cache wherever they are started.
 import { dataDirFromEnv } from "../store/index.ts";
 import { LlmCache } from "./cache.ts";
 import { createLlm, type Llm } from "./client.ts";
