@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeText } from "../src/ingest/encoding.ts";
-import { ingestText } from "../src/ingest/text.ts";
+import { ingestText } from "../src/ingest/text/index.ts";
 import { IngestError, type TableBlock } from "../src/ingest/blocks.ts";
 import { htmlTables, rowTexts, ws } from "./helpers/seedHtml.ts";
 import { BROWSER_ROWS, GOAL, NOTE, ONE_PER_LINE, TITLE, expandedRows } from "./helpers/pasted003.ts";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ingestText } from "../src/ingest/text.ts";
+import { ingestText } from "../src/ingest/text/index.ts";
 import { ingest } from "../src/ingest/index.ts";
 import type { Block, ParagraphBlock, TableBlock } from "../src/ingest/blocks.ts";
 import { rebuildBlocks } from "../src/extract/rebuild/index.ts";

@@ -86,7 +86,7 @@ export async function ingest(data: Uint8Array, file: string, opts: IngestOptions
       return ingestPdf(data, file);
     }
     case "text": {
-      const { ingestText } = await import("./text.ts");
+      const { ingestText } = await import("./text/index.ts");
       return ingestText(decodeText(data), file);
     }
     case "encrypted-ooxml":
