@@ -1,4 +1,4 @@
-// Dependencies point inward (../shared/docs/style.md, "Dependencies point inward"): server, cli and web → draft/validate/score/extract → domain.
+// Dependencies point inward (../shared/docs/style.md): server, cli and web → draft/validate/score/extract → domain.
 // This reads the import graph of src/, server/ and web/ with the TypeScript parser and fails, naming the file,
 // the line and the import, when a layer reaches outward. Each row of RULES is one rule: the files it covers,
 // the targets they may not import (or the only ones they may), and why.
