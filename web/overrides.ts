@@ -3,8 +3,10 @@
 import type { FindingView } from "./api.ts";
 import { h } from "./dom.ts";
 import { SEVERITY_LABEL } from "./findings.ts";
+import { isWrittenReason, MIN_REASON_CHARS } from "../src/review/overrides.ts";
 
-export const MIN_REASON_CHARS = 4;
+// The same rule as the server's (letters and digits count, "。。。。" is no reason): one definition.
+export { MIN_REASON_CHARS };
 
 export function askOverrides(title: string, errors: FindingView[]): Promise<{ findingId: string; reason: string }[] | null> {
   return new Promise((resolve) => {
@@ -19,7 +21,7 @@ export function askOverrides(title: string, errors: FindingView[]): Promise<{ fi
       resolve(result);
     };
     const submit = () => {
-      const missing = areas.filter((a) => a.value.replace(/\s+/g, "").length < MIN_REASON_CHARS);
+      const missing = areas.filter((a) => !isWrittenReason(a.value));
       if (missing.length) {
         error.textContent = `还有 ${missing.length} 条没有写理由（每条至少 ${MIN_REASON_CHARS} 个字）`;
         error.hidden = false;

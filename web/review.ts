@@ -7,10 +7,10 @@ import { $, clear, fmtNum, h, toast } from "./dom.ts";
 import { attachPopover, hidePopover } from "./findings.ts";
 import { crumbs, errorText } from "./shell.ts";
 import { renderDocument } from "./table.ts";
+import { isWrittenReason as written, MIN_REASON_CHARS } from "../src/review/overrides.ts";
 
 /** Same rule as the server's: only letters and digits count towards a written reason. */
-export const MIN_REASON_CHARS = 4;
-const written = (s: string) => (s.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_CHARS;
+export { MIN_REASON_CHARS };
 
 const SEVERITY: Record<OpinionView["severity"], string> = { error: "错误", warning: "意见" };
 
