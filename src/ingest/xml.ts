@@ -1,3 +1,5 @@
+// XML character references for the OOXML readers (.docx, .xlsx): text and attribute values are
+// read with a tag scan, not a parser, so entities are decoded here.
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /** Decodes the five XML entities and numeric character references. */
