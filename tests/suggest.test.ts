@@ -348,6 +348,17 @@ function numbersIn(text: string): string[] {
   return [...text.matchAll(/\d+(?:\.\d+)?/g)].map((m) => String(Number(m[0])));
 }
 
+describe("mentions keep whole numbers", () => {
+  // Found by the property below (fast-check seed 1070826581): "0.07日内" was read as "07日".
+  it.each([
+    ["0.07日内", [["0.07", "日"]]],
+    ["15个工作日内", [["15", "个工作日"]]],
+    ["2.5天以内", [["2.5", "天"]]],
+  ])("%s → %j", (text, want) => {
+    expect(findMentions(text).map((m) => [m.value, m.unit])).toEqual(want);
+  });
+});
+
 describe("property: every proposal is measurable and its numbers have an origin", () => {
   it("holds for random 自评表 indicators", () => {
     fc.assert(

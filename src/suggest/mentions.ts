@@ -41,7 +41,7 @@ const NUM_RE = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNIT_ALT})`, "g");
 const CN_NUM_RE = new RegExp(`([二两三四五六七八九十百千]+|一[十百千][一二三四五六七八九十百千]*)(${UNITS.filter(([, k]) => k === "count").map(([u]) => u).join("|")})`, "g");
 const DATE_RE = /(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日|(\d{4})年(\d{1,2})月底|(\d{4})-(\d{1,2})-(\d{1,2})/g;
 // Days as a time base only count when a limit follows (30日内, 15天以内).
-const DAYS_RE = /(\d+)\s*(个工作日|工作日|天|日|个月|小时)(?=以内|内|之内)/g;
+const DAYS_RE = /(\d+(?:\.\d+)?)\s*(个工作日|工作日|天|日|个月|小时)(?=以内|内|之内)/g;
 
 const OP_BEFORE: [string, Op][] = [
   ["不低于", "≥"], ["不少于", "≥"], ["至少", "≥"], ["超过", "≥"], ["高于", "≥"], ["大于", "≥"], ["≥", "≥"], [">=", "≥"], [">", "≥"],
@@ -115,6 +115,8 @@ export function findMentions(raw: string): Mention[] {
   }
   for (const m of text.matchAll(DAYS_RE)) {
     const s = m.index;
+    // The whole number, not the digits after its decimal point ("0.07日内" is 0.07, never 07).
+    if (/[\d.]/.test(text[s - 1] ?? "")) continue;
     push({ value: m[1]!, num: Number(m[1]), unit: m[2]!, kind: "duration", start: s, end: s + m[1]!.length + m[2]!.length }, "≤");
   }
   for (const m of text.matchAll(NUM_RE)) {
