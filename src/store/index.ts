@@ -146,9 +146,44 @@ export interface Job {
   error: string | null;
   /** How many times a worker started it. */
   attempts: number;
+  /** After a transient failure: not to be started again before this time (ISO-8601); null otherwise. */
+  runAfter: string | null;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A draft to store: by a user's request (addDraft) or by a draft job (completeJob). */
+export interface NewDraft {
+  documentId: number;
+  documentVersion: number;
+  parentId: number | null;
+  request: string | null;
+  draft: DraftContent;
+  user: string | null;
+}
+
+/** The file a job made (a whole-workspace export), stored with the job's result. */
+export interface JobOutput {
+  name: string;
+  mediaType: string;
+  content: Uint8Array;
+}
+
+export interface StoredJobOutput extends JobOutput {
+  jobId: number;
+  size: number;
+  createdAt: string;
+}
+
+/**
+ * What a job writes beside its result, in the same transaction: committed with the result or not
+ * at all, so a job run twice leaves one of each.
+ */
+export interface JobEffects {
+  /** Stored as a new draft; its id goes into the result as `draftId`. */
+  draft?: NewDraft;
+  output?: JobOutput;
 }
 
 export interface NewFile {
@@ -258,6 +293,7 @@ function toJob(r: R): Job {
     payload: parse<unknown>(r.payload),
     progress: { done: num(r.progress_done), total: (r.progress_total as number | null) ?? null, current: strOrNull(r.progress_current) },
     result: parse<unknown>(r.result), resultKey: strOrNull(r.result_key), error: strOrNull(r.error), attempts: num(r.attempts),
+    runAfter: strOrNull(r.run_after),
     createdBy: strOrNull(r.created_by), createdAt: String(r.created_at), updatedAt: String(r.updated_at),
   };
 }
@@ -425,8 +461,13 @@ export class Store {
     return r ? new Uint8Array(r.content) : null;
   }
 
-  async listDocuments(workspaceId: number): Promise<StoredDocument[]> {
-    return (await this.db.all<R>("SELECT * FROM documents WHERE workspace_id = ? ORDER BY file_id, idx", [workspaceId])).map(toDocument);
+  /** A workspace's documents; `kind` and `name` narrow them in SQL (a large workspace need not be read whole). */
+  async listDocuments(workspaceId: number, filter: { kind?: PerfDoc["kind"]; name?: string } = {}): Promise<StoredDocument[]> {
+    let sql = "SELECT * FROM documents WHERE workspace_id = ?";
+    const params: (string | number)[] = [workspaceId];
+    if (filter.kind !== undefined) (sql += " AND kind = ?"), params.push(filter.kind);
+    if (filter.name !== undefined) (sql += " AND name = ?"), params.push(filter.name);
+    return (await this.db.all<R>(`${sql} ORDER BY file_id, idx`, params)).map(toDocument);
   }
 
   async documentsOfFile(fileId: number): Promise<StoredDocument[]> {
@@ -501,19 +542,21 @@ export class Store {
 
   // ── drafts ───────────────────────────────────────────────────────────────────────────────
 
-  async addDraft(d: { documentId: number; documentVersion: number; parentId: number | null; request: string | null; draft: DraftContent; user: string | null }): Promise<StoredDraft> {
+  async addDraft(d: NewDraft): Promise<StoredDraft> {
     const at = now();
-    const id = await this.db.tx(async (x) => {
-      const doc = await x.get(`SELECT id FROM documents WHERE id = ?${this.lock("key share")}`, [d.documentId]);
-      if (!doc) throw new StoreError("NOT_FOUND", `文档 ${d.documentId} 不存在`);
-      return x.insert(
-        `INSERT INTO drafts (document_id, document_version, parent_id, request, sections, drafter, prompt_version, findings, usage, created_by, created_at)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-        [d.documentId, d.documentVersion, d.parentId, d.request, JSON.stringify(d.draft.sections), d.draft.drafter, d.draft.promptVersion,
-          JSON.stringify(d.draft.findings), json(d.draft.usage), d.user, at],
-      );
-    });
+    const id = await this.db.tx((x) => this.insertDraft(x, d, at));
     return (await this.getDraft(id))!;
+  }
+
+  private async insertDraft(x: Executor, d: NewDraft, at: string): Promise<number> {
+    const doc = await x.get(`SELECT id FROM documents WHERE id = ?${this.lock("key share")}`, [d.documentId]);
+    if (!doc) throw new StoreError("NOT_FOUND", `文档 ${d.documentId} 不存在`);
+    return x.insert(
+      `INSERT INTO drafts (document_id, document_version, parent_id, request, sections, drafter, prompt_version, findings, usage, created_by, created_at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      [d.documentId, d.documentVersion, d.parentId, d.request, JSON.stringify(d.draft.sections), d.draft.drafter, d.draft.promptVersion,
+        JSON.stringify(d.draft.findings), json(d.draft.usage), d.user, at],
+    );
   }
 
   async getDraft(id: number): Promise<StoredDraft | null> {
@@ -645,25 +688,39 @@ export class Store {
   async startJob(id: number): Promise<Job | null> {
     const at = now();
     const { changes } = await this.db.tx((x) =>
-      x.run(`UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [at, id]),
+      x.run(`UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, run_after = NULL, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [at, id]),
     );
     return changes ? this.getJob(id) : null;
   }
 
   /**
-   * Takes the oldest queued job (of one of `kinds`, if given) and starts it: the in-process queue's
-   * poll. Concurrent pollers on PostgreSQL skip each other's locked rows, so no job is taken twice.
+   * Takes the oldest queued job (of one of `kinds`, if given) whose backoff is over and starts it:
+   * the in-process queue's poll. Concurrent pollers on PostgreSQL skip each other's locked rows, so
+   * no job is taken twice.
    */
   async claimNextJob(kinds?: readonly string[]): Promise<Job | null> {
     const at = now();
     const id = await this.db.tx(async (x) => {
       const only = kinds?.length ? ` AND kind IN (${kinds.map(() => "?").join(", ")})` : "";
-      const row = await x.get<{ id: number }>(`SELECT id FROM jobs WHERE state = 'queued'${only} ORDER BY id LIMIT 1${this.lock("update skip locked")}`, [...(kinds ?? [])]);
+      const row = await x.get<{ id: number }>(
+        `SELECT id FROM jobs WHERE state = 'queued' AND (run_after IS NULL OR run_after <= ?)${only} ORDER BY id LIMIT 1${this.lock("update skip locked")}`,
+        [at, ...(kinds ?? [])],
+      );
       if (!row) return null;
-      await x.run("UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, updated_at = ? WHERE id = ?", [at, row.id]);
+      await x.run("UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL, run_after = NULL, updated_at = ? WHERE id = ?", [at, row.id]);
       return row.id;
     });
     return id === null ? null : this.getJob(id);
+  }
+
+  /**
+   * Puts back every running job: for the in-process runner at start, when it is the only runner of
+   * this database, so a job found running was left by a process that died. Returns how many.
+   */
+  async requeueInterruptedJobs(): Promise<number> {
+    const at = now();
+    const { changes } = await this.db.tx((x) => x.run("UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'", [at]));
+    return changes;
   }
 
   /** Records progress; false when the job is no longer running (cancelled, or gone): the worker stops. */
@@ -679,26 +736,58 @@ export class Store {
   }
 
   /**
-   * Commits a job's result, once: `committed` is false when the result was already committed (a
-   * second delivery) or the job was cancelled or failed meanwhile; the stored job is returned either way.
+   * Commits a job's result, once, with its side writes (`effects`: a draft, an output file) in the
+   * same transaction: `committed` is false when the result was already committed (a second delivery)
+   * or the job was cancelled or failed meanwhile, and then nothing of `effects` is written either.
+   * With a draft, the result (an object) gets its id as `draftId`. The stored job is returned either way.
    */
-  async completeJob(id: number, result: unknown): Promise<{ committed: boolean; job: Job | null }> {
+  async completeJob(id: number, result: unknown, effects: JobEffects = {}): Promise<{ committed: boolean; job: Job | null }> {
     const at = now();
-    const { changes } = await this.db.tx((x) =>
-      x.run(
-        `UPDATE jobs SET state = 'succeeded', result = ?, result_key = ?, error = NULL, progress_done = COALESCE(progress_total, progress_done),
+    const committed = await this.db.tx(async (x) => {
+      // The claim comes first: on PostgreSQL a concurrent completion of the same job waits for this
+      // row lock, then finds result_key set and writes nothing.
+      const { changes } = await x.run(
+        `UPDATE jobs SET state = 'succeeded', result = ?, result_key = ?, error = NULL, run_after = NULL, progress_done = COALESCE(progress_total, progress_done),
            progress_current = NULL, updated_at = ? WHERE id = ? AND result_key IS NULL AND state IN ${OPEN_STATES}`,
         [JSON.stringify(result ?? null), `job:${id}`, at, id],
-      ),
-    );
-    return { committed: changes > 0, job: await this.getJob(id) };
+      );
+      if (!changes) return false;
+      if (effects.draft) {
+        const draftId = await this.insertDraft(x, effects.draft, at);
+        await x.run("UPDATE jobs SET result = ? WHERE id = ?", [JSON.stringify({ ...(result as object), draftId }), id]);
+      }
+      if (effects.output) {
+        const o = effects.output;
+        await x.run("INSERT INTO job_outputs (job_id, name, media_type, size, content, created_at) VALUES (?,?,?,?,?,?)", [
+          id, o.name, o.mediaType, o.content.byteLength, Buffer.from(o.content.buffer, o.content.byteOffset, o.content.byteLength), at,
+        ]);
+      }
+      return true;
+    });
+    return { committed, job: await this.getJob(id) };
   }
 
-  /** A failed attempt: back to the queue when `retry`, else failed for good. False when the job was no longer open. */
-  async failJob(id: number, error: string, opts: { retry: boolean }): Promise<boolean> {
+  /** The file a job made, if any. */
+  async getJobOutput(jobId: number): Promise<StoredJobOutput | null> {
+    const r = await this.db.get<R>("SELECT * FROM job_outputs WHERE job_id = ?", [jobId]);
+    if (!r) return null;
+    return {
+      jobId: num(r.job_id), name: String(r.name), mediaType: String(r.media_type), size: num(r.size),
+      content: new Uint8Array(r.content as Buffer), createdAt: String(r.created_at),
+    };
+  }
+
+  /**
+   * A failed attempt: back to the queue when `retry` (not to be started before `runAfter`, when
+   * given), else failed for good. False when the job was no longer open.
+   */
+  async failJob(id: number, error: string, opts: { retry: boolean; runAfter?: Date | null }): Promise<boolean> {
     const at = now();
+    const runAfter = opts.retry && opts.runAfter ? opts.runAfter.toISOString() : null;
     const { changes } = await this.db.tx((x) =>
-      x.run(`UPDATE jobs SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [opts.retry ? "queued" : "failed", error, at, id]),
+      x.run(`UPDATE jobs SET state = ?, error = ?, run_after = ?, updated_at = ? WHERE id = ? AND state IN ${OPEN_STATES}`, [
+        opts.retry ? "queued" : "failed", error, runAfter, at, id,
+      ]),
     );
     return changes > 0;
   }

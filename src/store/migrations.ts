@@ -163,6 +163,23 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX jobs_state ON jobs(state, id);
   CREATE INDEX jobs_workspace ON jobs(workspace_id);
   `,
+  // 4 — what the job runners need beside the result. run_after: a job put back after a transient
+  // failure waits out its backoff (the in-process runner's poll skips it until then). job_outputs:
+  // the file a job makes (a whole-workspace export), keyed by the job, so a second run cannot add a
+  // second one; it is written in the transaction that commits the result.
+  (t) => `
+  ALTER TABLE jobs ADD COLUMN run_after TEXT;
+
+  CREATE TABLE job_outputs (
+    job_id      INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    media_type  TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    content     ${t.blob} NOT NULL,
+    created_at  TEXT NOT NULL,
+    CHECK (length(content) = size)
+  );
+  `,
 ];
 
 /** Migration `version`'s SQL as `dialect` runs it. */
