@@ -34,6 +34,8 @@ export interface DraftOptions {
   onEvent?: (e: DraftEvent) => void;
   /** LLM only: stream the text as it is written (delta events), then split it into sections. */
   stream?: boolean;
+  /** Aborts the model's request (a job cancelled or over its time limit). */
+  signal?: AbortSignal;
 }
 
 export const DraftSectionsSchema = z.object({ sections: z.array(z.object({ heading: z.string(), text: z.string() })).min(1) });
@@ -57,7 +59,7 @@ export async function draftReport(doc: SelfEvalDoc, opts: DraftOptions): Promise
   opts.onEvent?.({ type: "progress", message: `正在请大模型（${opts.llm.model}）起草六个部分…` });
   if (opts.stream) {
     let written = "";
-    const r = await opts.llm.stream({ prompt: "draft-report-stream", vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) } }, (delta) => {
+    const r = await opts.llm.stream({ prompt: "draft-report-stream", vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) }, ...signalOf(opts) }, (delta) => {
       written += delta;
       opts.onEvent?.({ type: "delta", section: Math.max(0, headingCount(written) - 1), text: delta });
     });
@@ -69,6 +71,7 @@ export async function draftReport(doc: SelfEvalDoc, opts: DraftOptions): Promise
     vars: { data: draftData(doc, opts.profile), example: styleExample(opts.history?.[0] ?? doc) },
     schema: DraftSectionsSchema,
     schemaName: "draft_report",
+    ...signalOf(opts),
   });
   opts.onEvent?.({ type: "progress", message: "草稿已生成，正在逐个核对数字…" });
   return finish(doc, r.data.sections, { drafter: "llm", promptVersion: `${r.prompt}@${r.promptVersion}`, usage: { totalTokens: r.usage.totalTokens } }, opts);
@@ -92,6 +95,7 @@ export async function reviseSection(doc: SelfEvalDoc, draft: Draft, sectionIndex
       vars: { data: draftData(doc, opts.profile), outline: OUTLINE, heading: current.heading, current: current.text, request, example: styleExample(opts.history?.[0] ?? doc) },
       schema: DraftSectionSchema,
       schemaName: "draft_section",
+      ...signalOf(opts),
     });
     revised = { heading: current.heading, text: r.data.text };
     promptVersion = `${r.prompt}@${r.promptVersion}`;
@@ -100,6 +104,8 @@ export async function reviseSection(doc: SelfEvalDoc, draft: Draft, sectionIndex
   const sections = draft.sections.map((s, i) => (i === sectionIndex ? revised : s));
   return finish(doc, sections, { drafter: opts.llm ? "llm" : draft.drafter, promptVersion, usage }, opts);
 }
+
+const signalOf = (opts: DraftOptions) => (opts.signal ? { signal: opts.signal } : {});
 
 const HEADING_LINE = /^[ \t\u3000]*([一二三四五六])、[^\n]*$/gm;
 
