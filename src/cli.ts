@@ -19,6 +19,8 @@ const USAGE = `用法：
   jixiao review 文件... [--json] [--xlsx 输出.xlsx] [--checklist 清单.json]
                                                                 按财政部门的审核口径审核绩效目标申报表，给出审核意见
   jixiao serve                                                  启动网页版（HOST、PORT、JIXIAO_DATA_DIR、JIXIAO_TOKEN 可配置）
+  jixiao worker [--concurrency 1]                               执行任务队列中的任务（批量核验、审核、起草、导出）；需要 PostgreSQL
+                                                                （JIXIAO_DATABASE_URL），可在多台机器上各起多个；SIGTERM 时做完手头任务再退出
   jixiao help                                                   显示本帮助
 
 选项：
@@ -29,6 +31,7 @@ const USAGE = `用法：
   --profile NAME  评分规则（默认 central-2020；可选：${listProfiles().map((p) => p.name).join("、")}）
   --xlsx OUT      review：把审核意见表写入 OUT（每个项目一行，按审核维度列出意见，末列为小结）
   --checklist F   review：使用本单位的审核清单（JSON，与默认清单同格式，可只写要改的审核项）
+  --concurrency N worker：本进程同时执行的任务数（默认 1）
   --template      用确定性模板起草（未配置大模型时的默认方式）
   --llm           draft：用大模型起草；extract/check：表格未能完整识别时由大模型补提取（每个值须在原表中找到）
                   （需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
@@ -57,11 +60,13 @@ interface Parsed {
   checklist: string | null;
   /** check: every place of a grouped finding, not only the first ones. */
   all: boolean;
+  /** worker: jobs run at once. */
+  concurrency: number;
 }
 
 function parseArgs(argv: string[]): Parsed | string {
   const [command = "help", ...rest] = argv;
-  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto", xlsx: null, checklist: null, all: false };
+  const p: Parsed = { command, files: [], json: false, maxBytes: DEFAULT_MAX_BYTES, profile: DEFAULT_PROFILE, drafter: "auto", xlsx: null, checklist: null, all: false, concurrency: 1 };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === "--json") p.json = true;
@@ -79,6 +84,10 @@ function parseArgs(argv: string[]): Parsed | string {
       if (!v || v.startsWith("--")) return `${a} 需要一个文件名`;
       if (a === "--xlsx") p.xlsx = v;
       else p.checklist = v;
+    } else if (a === "--concurrency") {
+      const v = Number(rest[++i]);
+      if (!Number.isInteger(v) || v < 1) return "--concurrency 需要一个正整数";
+      p.concurrency = v;
     } else if (a === "--template") p.drafter = "template";
     else if (a === "--llm") p.drafter = "llm";
     else if (a.startsWith("--")) return `未知选项：${a}`;
@@ -183,6 +192,17 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         io.err(`错误：无法启动服务：${code === "EADDRINUSE" ? "端口已被占用（可用 PORT=8788 npm start 换一个端口）" : (e as Error).message}`);
+        return 2;
+      }
+      return 0;
+    }
+    case "worker": {
+      // Like serve: the worker keeps the process alive; this returns once it takes jobs.
+      const { startWorker } = await import("./jobs/worker.ts");
+      try {
+        await startWorker({ concurrency: p.concurrency, log: (line) => io.out(line) });
+      } catch (e) {
+        io.err(`错误：无法启动 worker：${(e as Error).message}`);
         return 2;
       }
       return 0;

@@ -86,6 +86,21 @@ const RULES: Rule[] = [
     exceptTargets: ["src/store/index.ts"],
   },
   {
+    id: "jobs",
+    rule: "src/jobs imports nothing from server/",
+    why: "the server and `jixiao worker` both run jobs; a worker is not a web server and must not need one",
+    files: ["src/jobs/**"],
+    forbid: ["server/**"],
+  },
+  {
+    id: "queue",
+    rule: "pg-boss is imported only by src/jobs/boss.ts",
+    why: "the queue is one engine behind the job interface; everything else reads jobs from the store",
+    files: ["src/**", "server/**", "web/**"],
+    exceptFiles: ["src/jobs/boss.ts"],
+    forbid: ["pg-boss", "pg-boss/**"],
+  },
+  {
     id: "web→server",
     rule: "web/ imports only types from server/",
     why: "the front end talks to the API over HTTP; the server's code must never end up in the browser bundle",
