@@ -9,6 +9,7 @@ import { defaultProfile, type Profile } from "../src/score/profile.ts";
 import type { Store } from "../src/store/index.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError, errorResponse } from "./errors.ts";
+import { sharedReaderPool, type Reader } from "./isolate.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { exportRoutes } from "./routes/exports.ts";
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** Largest upload request, in bytes (default 50 MB). */
   maxUploadBytes?: number;
   profile?: Profile;
+  /** Reads uploaded files (default: the process's shared pool of reader threads; serve() passes its own and closes it). */
+  reader?: Reader;
   /** One line per request and per unexpected error; never document contents, tokens or keys. */
   log?: (line: string) => void;
 }
@@ -46,6 +49,7 @@ export function createApp(opts: AppDeps): Hono {
     llm: opts.llm,
     profile,
     maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_BYTES,
+    reader: opts.reader ?? sharedReaderPool(),
     token,
     log,
     view: { store: opts.store, profile },

@@ -3,6 +3,7 @@
 import type { Llm } from "../src/llm/index.ts";
 import type { Profile } from "../src/score/profile.ts";
 import type { Store } from "../src/store/index.ts";
+import type { Reader } from "./isolate.ts";
 import type { ViewContext } from "./views.ts";
 
 export interface Deps {
@@ -11,6 +12,8 @@ export interface Deps {
   profile: Profile;
   /** Largest upload, in bytes. */
   maxUploadBytes: number;
+  /** Reads uploaded files in worker threads (server/isolate.ts). */
+  reader: Reader;
   /** The access token /api requires, when one is set. */
   token: string | undefined;
   /** One line per unexpected error; never document contents, tokens or keys. */

@@ -7,6 +7,7 @@ import { llmFromEnv } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
 import { Store, dataDirFromEnv, storeOptionsFromEnv } from "../src/store/index.ts";
 import { createApp } from "./app.ts";
+import { readerFromEnv } from "./isolate.ts";
 import { NO_LLM_NOTICE } from "./routes/system.ts";
 import { appBundle } from "./web.ts";
 
@@ -29,7 +30,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the web app. Options default to the environment: HOST, PORT, JIXIAO_DATA_DIR, JIXIAO_TOKEN, JIXIAO_MAX_UPLOAD_MB. */
+/**
+ * Starts the web app. Options default to the environment: HOST, PORT, JIXIAO_DATA_DIR, JIXIAO_TOKEN, JIXIAO_MAX_UPLOAD_MB,
+ * and JIXIAO_READERS / JIXIAO_READER_POOL for the threads that read uploads (server/isolate.ts).
+ */
 export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => process.stdout.write(line + "\n"));
@@ -42,13 +46,25 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const maxMb = env.JIXIAO_MAX_UPLOAD_MB ? Number(env.JIXIAO_MAX_UPLOAD_MB) : null;
   if (maxMb !== null && !(maxMb > 0)) throw new Error(`JIXIAO_MAX_UPLOAD_MB 应为正数，当前为“${env.JIXIAO_MAX_UPLOAD_MB}”`);
   const maxUploadBytes = opts.maxUploadBytes ?? (maxMb ? Math.round(maxMb * 1024 * 1024) : DEFAULT_MAX_BYTES);
+  // This server's reader threads: they boot while the store opens and the web bundle builds, and the
+  // server listens once they are ready (~0.5 s of CPU each), so a first burst of uploads finds them warm.
+  const reader = readerFromEnv(env);
+  const warming = reader.warm?.();
 
-  const store = await Store.open(dataDir, storeOptionsFromEnv(env));
-  // The same builder as the CLI's, with the cache in this server's data directory (PostgreSQL or not).
-  const made = await llmFromEnv(env, { dataDir });
-  await appBundle();
+  let store!: Store;
+  let made!: Awaited<ReturnType<typeof llmFromEnv>>;
+  try {
+    store = await Store.open(dataDir, storeOptionsFromEnv(env));
+    // The same builder as the CLI's, with the cache in this server's data directory (PostgreSQL or not).
+    made = await llmFromEnv(env, { dataDir });
+    await appBundle();
+    await warming;
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
 
-  const app = createApp({ store, llm: made?.llm ?? null, dataDir, maxUploadBytes, log, ...(token ? { token } : {}) });
+  const app = createApp({ store, llm: made?.llm ?? null, dataDir, maxUploadBytes, reader, log, ...(token ? { token } : {}) });
   let server: ReturnType<typeof honoServe>;
   try {
     server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
@@ -59,6 +75,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
     // Port in use, address not available: release the databases before reporting.
     await store.close();
     await made?.close();
+    await reader.close();
     throw e;
   }
   const actual = (server.address() as AddressInfo).port;
@@ -72,6 +89,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The uploads under way have been answered (server.close waits for them); the threads end here.
+      await reader.close();
       await store.close();
       await made?.close();
     })());

@@ -1,11 +1,10 @@
-// Files: upload into a workspace (each file read in its own worker and stored in its own transaction), a
+// Files: upload into a workspace (each file read by a reader thread and stored in its own transaction), a
 // workspace's files, and the original bytes of one. Mounted at /api.
 import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { extractIsolated } from "../isolate.ts";
 import { contentDisposition, sanitizeFileName } from "../names.ts";
 import { idOf, userOf } from "../request.ts";
 import { documentSummaries, filesWithDocuments } from "../views.ts";
@@ -14,7 +13,7 @@ import { documentSummaries, filesWithDocuments } from "../views.ts";
 const MULTIPART_SLACK = 256 * 1024;
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
-export function fileRoutes({ store, profile, maxUploadBytes: maxUpload, view }: Deps): Hono {
+export function fileRoutes({ store, profile, maxUploadBytes: maxUpload, reader, view }: Deps): Hono {
   const app = new Hono();
 
   app.get("/workspaces/:id/files", async (c) => {
@@ -58,8 +57,8 @@ export function fileRoutes({ store, profile, maxUploadBytes: maxUpload, view }: 
         }
         const bytes = new Uint8Array(await f.arrayBuffer());
         const sha256 = createHash("sha256").update(bytes).digest("hex");
-        // In a worker thread with a memory cap and a time limit: a pathological file fails alone.
-        const r = await extractIsolated(bytes, name, { maxBytes: maxUpload });
+        // In a worker thread with a memory cap and a time limit (server/isolate.ts): a pathological file fails alone.
+        const r = await reader.read(bytes, name, { maxBytes: maxUpload });
         const saved = await store.addFile({ workspaceId: wsId, name, bytes, sha256, format: r.format, error: r.error, documents: r.documents, user });
         const summaries = await documentSummaries(store, [saved.file], profile);
         results.push({ ...saved.file, documents: summaries.get(saved.file.id) ?? [] });
