@@ -45,11 +45,15 @@ export const countBySeverity = (fs: Finding[]) => {
   return n;
 };
 
-/** Earlier years' 自评表 of the same project in the workspace, newest first (for suggestions and style). */
+/**
+ * Earlier years' 自评表 of the same project in the workspace, newest first (for suggestions and style).
+ * Selected in SQL (the name and year columns are the document's own): every read of a document asks
+ * for them, and a workspace may hold thousands of documents.
+ */
 export async function historyOf(store: Store, row: StoredDocument): Promise<SelfEvalDoc[]> {
   const d = row.data;
   if (d.kind !== "自评表" || !d.name || d.year === null) return [];
-  return (await store.listDocuments(row.workspaceId))
+  return (await store.listDocuments(row.workspaceId, { kind: "自评表", name: d.name, yearBefore: d.year }))
     .filter((o) => o.id !== row.id && o.data.kind === "自评表" && o.data.name === d.name && o.data.year !== null && o.data.year < d.year!)
     .sort((a, b) => (b.year ?? 0) - (a.year ?? 0))
     .map((o) => o.data as SelfEvalDoc);
@@ -79,8 +83,13 @@ function checkFile(docs: StoredDocument[], profile: Profile, related: PerfDoc[] 
   return checkExtracted({ file: "", format: null, documents: docs.map((d) => d.data), error: null }, profile, related).documents;
 }
 
+/**
+ * The other files' documents a file's check reads: the only check across files (TARGET_DRIFT, a 自评表
+ * against its project's 申报表) reads 申报表s only, so only those are loaded — a document read must not
+ * parse every document of a large workspace.
+ */
 async function relatedTo(store: Store, workspaceId: number, fileId: number): Promise<PerfDoc[]> {
-  return (await store.listDocuments(workspaceId)).filter((d) => d.fileId !== fileId).map((d) => d.data);
+  return (await store.listDocuments(workspaceId, { kind: "目标申报表" })).filter((d) => d.fileId !== fileId).map((d) => d.data);
 }
 
 function summary(row: StoredDocument, fileName: string, findings: Finding[]): DocumentSummary {

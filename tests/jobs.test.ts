@@ -19,6 +19,8 @@ import {
 import { startFakeOpenAI, type FakeOpenAI } from "./helpers/fakeOpenAI.ts";
 import { pgSkipReason, startTestPg, type TestPg } from "./helpers/pg.ts";
 import { SEEDS_DIR } from "./fixtures.ts";
+import { selfEval, targetForm } from "./helpers/docs.ts";
+import { documentView } from "../server/views.ts";
 
 const SEEDS = ["001-jingzhou-2023.docx", "002-xinhong-2020-target.docx", "003-xiqu-2020.docx", "002-xinhong-2020-target.xlsx"];
 const extracted = new Map<string, Awaited<ReturnType<typeof extractBuffer>> & { bytes: Uint8Array }>();
@@ -178,6 +180,28 @@ describe("jobs in process (SQLite)", () => {
     }
     expect(result.totals.documents).toBe(all.length);
     expect(result.totals.files).toBe(4);
+  });
+
+  it("a 自评表 is checked against its 申报表 in another file (TARGET_DRIFT) by the batch and by the document view alike", async () => {
+    const ws = await store.createWorkspace("漂移", null);
+    const form = targetForm({
+      name: "禁毒宣传专项经费",
+      targets: [
+        { level1: "产出目标", level2: "数量目标", level3: "禁毒宣传活动场次", value: "≥5场", description: null },
+        { level1: "产出目标", level2: "质量目标", level3: "宣传覆盖率", value: "≥98%", description: null },
+      ],
+    });
+    const put = (name: string, doc: ReturnType<typeof selfEval> | ReturnType<typeof targetForm>) =>
+      store.addFile({ workspaceId: ws.id, name, bytes: new Uint8Array([1]), sha256: "x", format: "docx", error: null, documents: [doc], user: null });
+    const self = await put("自评.docx", selfEval());
+    await put("申报.docx", form);
+    const view = await documentView({ store, profile: defaultProfile() }, self.documents[0]!);
+    expect(view.findings.map((f) => f.code)).toContain("TARGET_DRIFT");
+    const q = await start();
+    const { job } = await finished(q, (await q.enqueue("check", { workspaceId: ws.id })).id);
+    const counted = (job.result as { files: { documents: { documentId: number; counts: { error: number } }[] }[] }).files[0]!.documents[0]!;
+    expect(counted).toMatchObject({ documentId: self.documents[0]!.id, counts: { error: view.document.counts.error } });
+    expect(counted.counts.error).toBeGreaterThan(0);
   });
 
   it("batch check of some files only; a payload for a workspace that does not exist is refused before it is queued", async () => {

@@ -461,12 +461,16 @@ export class Store {
     return r ? new Uint8Array(r.content) : null;
   }
 
-  /** A workspace's documents; `kind` and `name` narrow them in SQL (a large workspace need not be read whole). */
-  async listDocuments(workspaceId: number, filter: { kind?: PerfDoc["kind"]; name?: string } = {}): Promise<StoredDocument[]> {
+  /**
+   * A workspace's documents; `kind`, `name` and `yearBefore` (years before it) narrow them in SQL: a
+   * workspace of thousands of documents is not read whole to find a few.
+   */
+  async listDocuments(workspaceId: number, filter: { kind?: PerfDoc["kind"]; name?: string; yearBefore?: number } = {}): Promise<StoredDocument[]> {
     let sql = "SELECT * FROM documents WHERE workspace_id = ?";
     const params: (string | number)[] = [workspaceId];
     if (filter.kind !== undefined) (sql += " AND kind = ?"), params.push(filter.kind);
     if (filter.name !== undefined) (sql += " AND name = ?"), params.push(filter.name);
+    if (filter.yearBefore !== undefined) (sql += " AND year < ?"), params.push(filter.yearBefore);
     return (await this.db.all<R>(`${sql} ORDER BY file_id, idx`, params)).map(toDocument);
   }
 

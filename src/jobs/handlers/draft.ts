@@ -13,7 +13,7 @@ import type { Handler } from "./context.ts";
 async function historyOf(store: Store, row: StoredDocument): Promise<SelfEvalDoc[]> {
   const d = row.data;
   if (d.kind !== "自评表" || !d.name || d.year === null) return [];
-  return (await store.listDocuments(row.workspaceId, { kind: "自评表", name: d.name }))
+  return (await store.listDocuments(row.workspaceId, { kind: "自评表", name: d.name, yearBefore: d.year }))
     .filter((o) => o.id !== row.id && o.year !== null && o.year < d.year!)
     .sort((a, b) => (b.year ?? 0) - (a.year ?? 0))
     .map((o) => o.data as SelfEvalDoc);
