@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
+import type { JobQueue } from "../src/jobs/index.ts";
 import type { Llm } from "../src/llm/index.ts";
 import { defaultProfile, type Profile } from "../src/score/profile.ts";
 import type { Store } from "../src/store/index.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   reader?: Reader;
   /** One line per request and per unexpected error; never document contents, tokens or keys. */
   log?: (line: string) => void;
+  /** The job queue (serve() opens it: in-process over SQLite, pg-boss over PostgreSQL); none in apps built for tests. */
+  jobs?: JobQueue;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -52,6 +55,7 @@ export function createApp(opts: AppDeps): Hono {
     reader: opts.reader ?? sharedReaderPool(),
     token,
     log,
+    jobs: opts.jobs ?? null,
     view: { store: opts.store, profile },
   };
 

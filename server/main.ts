@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { serve as honoServe } from "@hono/node-server";
 import { llmFromEnv } from "../src/llm/index.ts";
 import { DEFAULT_MAX_BYTES } from "../src/ingest/index.ts";
+import { openJobs, type JobQueue } from "../src/jobs/index.ts";
 import { Store, dataDirFromEnv, storeOptionsFromEnv } from "../src/store/index.ts";
 import { createApp } from "./app.ts";
 import { readerFromEnv } from "./isolate.ts";
@@ -64,7 +65,19 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
     throw e;
   }
 
-  const app = createApp({ store, llm: made?.llm ?? null, dataDir, maxUploadBytes, reader, log, ...(token ? { token } : {}) });
+  // Long work (batch checks and reviews, drafts, workspace exports) runs as jobs: here in this process
+  // over SQLite; over PostgreSQL they are queued for `jixiao worker` processes.
+  let jobs: JobQueue;
+  try {
+    jobs = await openJobs(store, { databaseUrl: storeOptionsFromEnv(env).databaseUrl ?? null, llm: made?.llm ?? null, env, log });
+  } catch (e) {
+    await store.close();
+    await made?.close();
+    await reader.close();
+    throw e;
+  }
+
+  const app = createApp({ store, llm: made?.llm ?? null, dataDir, maxUploadBytes, reader, jobs, log, ...(token ? { token } : {}) });
   let server: ReturnType<typeof honoServe>;
   try {
     server = await new Promise<ReturnType<typeof honoServe>>((resolve, reject) => {
@@ -73,6 +86,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
     });
   } catch (e) {
     // Port in use, address not available: release the databases before reporting.
+    await jobs.close();
     await store.close();
     await made?.close();
     await reader.close();
@@ -84,6 +98,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   log(`jixiao 已启动：${url}（数据目录 ${dataDir}）`);
   log(made ? `大模型：${made.config.model} @ ${made.config.endpoint}` : NO_LLM_NOTICE);
   if (token) log("已启用访问令牌（JIXIAO_TOKEN）");
+  log(jobs.engine === "local" ? "任务：在本进程内执行（SQLite）" : "任务：进入 PostgreSQL 任务队列，由 jixiao worker 进程执行");
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -91,6 +106,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The uploads under way have been answered (server.close waits for them); the threads end here.
       await reader.close();
+      // A job still running gets a few seconds, then goes back to the queue for the next start.
+      await jobs.close();
       await store.close();
       await made?.close();
     })());

@@ -395,6 +395,31 @@ describe("jobs in process (SQLite)", () => {
   });
 });
 
+describe("jixiao serve runs jobs in process over SQLite", () => {
+  it("a job queued into the server's database is taken by its runner; close() stops the runner", async () => {
+    const { serve } = await import("../server/main.ts");
+    const dir = mkdtempSync(join(tmpdir(), "jixiao-serve-jobs-"));
+    const lines: string[] = [];
+    const server = await serve({ port: 0, dataDir: dir, handleSignals: false, log: (l) => lines.push(l), env: {} });
+    const store = await Store.open(dir);
+    try {
+      expect(lines).toContain("任务：在本进程内执行（SQLite）");
+      const ws = await seededWorkspace(store, ["002-xinhong-2020-target.docx"]);
+      // Queued by another process (this test's store): the runner finds it at its next poll.
+      const job = await store.createJob({ kind: "review", payload: { workspaceId: ws.id }, workspaceId: ws.id, user: null });
+      const done = await until("the server's runner to finish the job", async () => {
+        const j = await store.getJob(job.id);
+        return j && j.state !== "queued" && j.state !== "running" ? j : null;
+      });
+      expect(done).toMatchObject({ state: "succeeded", result: { total: 1 } });
+    } finally {
+      await server.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const ENGINES: { engine: Dialect; skip: string | null }[] = [
   { engine: "sqlite", skip: null },
   { engine: "postgres", skip: pgSkipReason() },
