@@ -1,6 +1,7 @@
 // `jixiao worker`: one process that takes jobs from the PostgreSQL queue and runs them, beside the web
 // servers, as many as wanted on as many machines. SIGTERM/SIGINT: no new jobs, running ones finish (or
 // go back to the queue after JIXIAO_WORKER_STOP_S, default 30 s), then the process exits.
+import { setPriority } from "node:os";
 import { llmFromEnv } from "../llm/index.ts";
 import { Store, dataDirFromEnv, storeOptionsFromEnv } from "../store/index.ts";
 import { BossWorker } from "./boss.ts";
@@ -21,8 +22,8 @@ function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
 /**
  * Starts the worker. Besides the store's and the model's settings it reads JIXIAO_JOB_TIMEOUT_S,
  * JIXIAO_JOB_ATTEMPTS, JIXIAO_JOB_RETRY_DELAY_S (the jobs' limits), JIXIAO_JOB_STALE_S (a running job
- * silent this long has lost its worker, default 60), JIXIAO_QUEUE_MAINTENANCE_S (default 60) and
- * JIXIAO_QUEUE_SCHEMA.
+ * silent this long has lost its worker, default 60), JIXIAO_QUEUE_MAINTENANCE_S (default 60),
+ * JIXIAO_QUEUE_SCHEMA and JIXIAO_WORKER_NICE (default 10).
  */
 export async function startWorker(o: { concurrency: number; env?: NodeJS.ProcessEnv; log: (line: string) => void; handleSignals?: boolean }): Promise<RunningWorker> {
   const env = o.env ?? process.env;
@@ -34,6 +35,18 @@ export async function startWorker(o: { concurrency: number; env?: NodeJS.Process
   const stale = seconds(env, "JIXIAO_JOB_STALE_S");
   const maintenance = seconds(env, "JIXIAO_QUEUE_MAINTENANCE_S");
   const stopGrace = seconds(env, "JIXIAO_WORKER_STOP_S") ?? 30;
+  // A batch check is CPU work; a worker on the web server's machine must not starve the requests of
+  // people waiting for a page. A lower priority only matters when the two compete for a core (on a
+  // machine of its own the worker still gets every idle cycle). 0 keeps the normal priority.
+  const nice = Number(env.JIXIAO_WORKER_NICE?.trim() || 10);
+  if (!(Number.isInteger(nice) && nice >= 0 && nice <= 19)) throw new Error(`JIXIAO_WORKER_NICE 应为 0–19 的整数，当前为“${env.JIXIAO_WORKER_NICE}”`);
+  if (nice > 0) {
+    try {
+      setPriority(nice);
+    } catch {
+      // Not permitted here (some containers): the worker runs at normal priority.
+    }
+  }
   const dataDir = dataDirFromEnv(env);
   const store = await Store.open(dataDir, { ...storeOpts, poolSize: storeOpts.poolSize ?? o.concurrency + 2 });
   let made: Awaited<ReturnType<typeof llmFromEnv>>;
