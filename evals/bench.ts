@@ -1,5 +1,7 @@
 // npm run bench — extraction speed per fixture against the plain-text reader of the same format,
-// measured in the same run, and peak memory over a batch of 1,000 generated documents.
+// measured in the same run, peak memory over a batch of 1,000 generated documents, and the jobs:
+// a 1,000-file batch check in process (SQLite) and by 1, 2 and 4 `jixiao worker` processes
+// (PostgreSQL), with document reads timed while it runs (evals/bench-jobs.ts).
 // Results: printed, and written to evals/results/bench.json and bench.md.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -156,6 +158,47 @@ const checkpoints = batch.checkpoints;
 console.log(`\nbatch of ${BATCH} generated .docx (child process): ${batch.seconds} s (${batch.docs_per_second} docs/s, including generation), RSS start ${batch.rss_start_mb} MB, peak ${batch.rss_peak_mb} MB`);
 console.log(`RSS by documents done: ${checkpoints.map((c) => `${c.n}:${c.rss_mb}`).join("  ")}`);
 
+// Jobs: in a child process of its own too (it starts servers, workers and a PostgreSQL cluster).
+type JobRun = { engine: string; workers: number | null; jobs: number; documents: number; seconds: number; docs_per_s: number; failed: number; reads: { reads: number; p50_ms: number; p95_ms: number; max_ms: number; errors: number } };
+type JobsBench = {
+  cores: number; cpu: string; files: number; documents: number; files_per_job: number; read_target_ms: number; reads_per_s: number;
+  sqlite: JobRun | null; idle_reads_sqlite: JobRun["reads"] | null; postgres: { error: string } | { runs: JobRun[]; idle_reads: JobRun["reads"] };
+};
+console.log(`
+jobs: ${BATCH}-file batch check, in process (SQLite) and by 1, 2, 4 jixiao worker processes (PostgreSQL)…`);
+const jobsChild = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "evals/bench-jobs.ts")], {
+  encoding: "utf8",
+  env: { ...process.env, BENCH_JOBS_FILES: String(BATCH) },
+  maxBuffer: 16 * 1024 * 1024,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+let jobs: JobsBench | { error: string };
+try {
+  jobs = JSON.parse(jobsChild.stdout.trim().split("\n").pop()!) as JobsBench;
+} catch {
+  jobs = { error: `evals/bench-jobs.ts failed (exit ${jobsChild.status})` };
+  console.error(jobs.error);
+}
+const jobLines: string[] = [];
+if ("error" in jobs) jobLines.push(`Jobs: not measured — ${jobs.error}.`);
+else {
+  const base = jobs.sqlite?.docs_per_s ?? NaN;
+  const runs = [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
+  jobLines.push(
+    `Jobs: batch check of ${jobs.files} generated files (${jobs.documents} documents) in jobs of ${jobs.files_per_job} files, on ${jobs.cores} cores (${jobs.cpu}); ` +
+      `GET /api/documents/:id of random documents of the batch, ${jobs.reads_per_s} a second, while it runs (target p95 < ${jobs.read_target_ms} ms).`,
+    "",
+    "| engine | workers | documents | seconds | docs/s | × in-process | reads | read p50 (ms) | read p95 (ms) | failed jobs |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...runs.map((r) => `| ${r.engine} | ${r.workers ?? "—"} | ${r.documents} | ${r.seconds} | ${r.docs_per_s} | ${round(r.docs_per_s / base, 2)} | ${r.reads.reads} | ${r.reads.p50_ms} | ${r.reads.p95_ms} ${r.reads.p95_ms < jobs.read_target_ms ? "✅" : "❌"} | ${r.failed} |`),
+    "",
+    `Reads with nothing running: SQLite p95 ${jobs.idle_reads_sqlite?.p95_ms ?? "—"} ms${"runs" in jobs.postgres ? `, PostgreSQL p95 ${jobs.postgres.idle_reads.p95_ms} ms` : ""}.`,
+  );
+  if ("error" in jobs.postgres) jobLines.push("", `PostgreSQL: ${jobs.postgres.error}`);
+  for (const r of runs) console.log(`${r.engine}${r.workers ? ` × ${r.workers}` : ""}: ${r.docs_per_s} docs/s (${round(r.docs_per_s / base, 2)} × in-process), reads p95 ${r.reads.p95_ms} ms — ${jobs.cores} cores`);
+  if ("error" in jobs.postgres) console.log(`PostgreSQL: ${jobs.postgres.error}`);
+}
+
 // Target: extraction + check of each seed .docx at most 0.2 × mammoth.extractRawText of the same file.
 const DOCX_TARGET = 0.2;
 const seedDocx = rows.filter((r) => r.format === "docx");
@@ -164,7 +207,7 @@ const targets = [{ name: `seed .docx extract+check ≤ ${DOCX_TARGET} × mammoth
 for (const t of targets) console.log(`${t.ok ? "通过" : "未达标"}  ${t.name}: worst ${t.value}`);
 
 mkdirSync(RESULTS, { recursive: true });
-const out = { date: new Date().toISOString(), node: process.version, runs: RUNS, fixtures: rows, batch, targets };
+const out = { date: new Date().toISOString(), node: process.version, runs: RUNS, fixtures: rows, batch, jobs, targets };
 writeFileSync(join(RESULTS, "bench.json"), JSON.stringify(out, null, 2) + "\n");
 const md = [
   `# Benchmark (${out.date}, Node ${out.node}, median of ${RUNS} runs after one warm-up)`,
@@ -178,6 +221,8 @@ const md = [
   `Batch: ${BATCH} generated .docx in ${batch.seconds} s (${batch.docs_per_second}/s); RSS start ${batch.rss_start_mb} MB, peak ${batch.rss_peak_mb} MB.`,
   "",
   `RSS (MB) after n documents: ${checkpoints.map((c) => `${c.n}: ${c.rss_mb}`).join(", ")}`,
+  "",
+  ...jobLines,
   "",
 ];
 writeFileSync(join(RESULTS, "bench.md"), md.join("\n"));
