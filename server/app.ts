@@ -15,6 +15,7 @@ import { documentRoutes } from "./routes/documents.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { exportRoutes } from "./routes/exports.ts";
 import { fileRoutes } from "./routes/files.ts";
+import { jobRoutes } from "./routes/jobs.ts";
 import { pageRoutes } from "./routes/page.ts";
 import { reviewRoutes } from "./routes/review.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -101,6 +102,7 @@ export function createApp(opts: AppDeps): Hono {
   app.route("/api", exportRoutes(deps));
   app.route("/api", reviewRoutes(deps));
   app.route("/api", draftRoutes(deps));
+  app.route("/api", jobRoutes(deps));
 
   return app;
 }

@@ -11,11 +11,13 @@
 //   LlmError           502 (LLM_UNAVAILABLE, LLM_TIMEOUT, LLM_AUTH …): the model's endpoint failed, not us
 //   IngestError        413 TOO_LARGE, 415 UNSUPPORTED_TYPE, else 422 (the file cannot be read)
 //   ChecklistError     422 BAD_CHECKLIST
+//   JobError           400 BAD_PAYLOAD, 404 NOT_FOUND, 422 NOT_SELF_EVAL / NOTHING_TO_EXPORT, 409 LLM_NOT_CONFIGURED
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { EditError } from "../src/domain/edit.ts";
 import { IngestError, type IngestErrorCode } from "../src/ingest/blocks.ts";
+import { JobError, type JobErrorCode } from "../src/jobs/errors.ts";
 import { LlmError } from "../src/llm/index.ts";
 import { ChecklistError } from "../src/review/checklist.ts";
 import { UnresolvedErrors } from "../src/review/overrides.ts";
@@ -60,6 +62,9 @@ export function badRequest(e: z.core.$ZodError, what = "请求内容"): ApiError
 
 const EDIT_STATUS: Record<EditError["code"], ContentfulStatusCode> = { UNKNOWN_FIELD: 422, WRONG_TYPE: 422, INVALID_DOCUMENT: 422 };
 const STORE_STATUS: Record<StoreError["code"], ContentfulStatusCode> = { NOT_FOUND: 404, VERSION_CONFLICT: 409 };
+const JOB_STATUS: Record<JobErrorCode, ContentfulStatusCode> = {
+  BAD_PAYLOAD: 400, UNKNOWN_KIND: 400, NOT_FOUND: 404, NOT_SELF_EVAL: 422, NOTHING_TO_EXPORT: 422, LLM_NOT_CONFIGURED: 409,
+};
 /** The rest of the ingest codes are 422: the file is there but cannot be read as a form. */
 const INGEST_STATUS: Partial<Record<IngestErrorCode, ContentfulStatusCode>> = { TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
 
@@ -74,6 +79,7 @@ export function errorBody(e: unknown): { status: ContentfulStatusCode; body: Err
   if (e instanceof LlmError) return plain(502, e.code);
   if (e instanceof IngestError) return plain(INGEST_STATUS[e.code] ?? 422, e.code);
   if (e instanceof ChecklistError) return plain(422, "BAD_CHECKLIST");
+  if (e instanceof JobError) return plain(JOB_STATUS[e.code], e.code);
   return null;
 }
 

@@ -29,6 +29,7 @@ function paths(): Record<string, Record<string, Op>> {
   const ws = idParam("id", "工作区");
   const doc = idParam("id", "文档");
   const draft = idParam("id", "草稿");
+  const job = idParam("id", "任务");
   const common = { "400": err("参数不正确"), "401": err("需要访问令牌") };
   const itemQuery = { name: "item", in: "query", required: false, description: "审核项名称（如 测算依据不规范）或代码（如 CALC_BASIS）", schema: { type: "string" } };
   const sse = {
@@ -161,6 +162,45 @@ function paths(): Record<string, Record<string, Op>> {
     },
     "/api/drafts/{id}/accept": {
       post: { summary: "确认草稿：无错误级问题，或每个错误都写明理由", tags: ["确认"], parameters: [draft], requestBody: body(S.AcceptBody), responses: { "200": ok(ref("Draft")), "404": err("不存在"), "409": err("仍有未处理的错误级问题"), ...common } },
+    },
+    "/api/workspaces/{id}/jobs": {
+      post: {
+        summary: "排队一个工作区任务：批量核验、批量审核申报表或导出整个工作区（202，返回任务）",
+        tags: ["任务"],
+        parameters: [ws],
+        requestBody: body(S.WorkspaceJobBody),
+        responses: { "202": ok(ref("Job"), "已排队"), "404": err("工作区不存在"), "503": err("未启用任务队列"), ...common },
+      },
+      get: {
+        summary: "工作区的任务（新的在前）",
+        tags: ["任务"],
+        parameters: [ws, { name: "state", in: "query", required: false, description: "只列出该状态的任务", schema: inline(S.JobsQuery.shape.state) }],
+        responses: { "200": ok({ type: "object", properties: { jobs: { type: "array", items: ref("Job") } } }), "404": err("工作区不存在"), ...common },
+      },
+    },
+    "/api/documents/{id}/jobs": {
+      post: {
+        summary: "排队起草一份自评表的自评报告（202，返回任务；草稿在任务成功时保存）",
+        tags: ["任务"],
+        parameters: [doc],
+        requestBody: body(S.DocumentJobBody),
+        responses: { "202": ok(ref("Job"), "已排队"), "404": err("文档不存在"), "409": err("要求用大模型但未配置"), "422": err("不是自评表"), "503": err("未启用任务队列"), ...common },
+      },
+    },
+    "/api/jobs/{id}": {
+      get: { summary: "任务：状态、进度、结果或失败原因", tags: ["任务"], parameters: [job], responses: { "200": ok(ref("Job")), "404": err("不存在"), ...common } },
+      delete: { summary: "取消任务：排队中的不再执行，执行中的在下一次报告进度时停止；已结束的任务不变", tags: ["任务"], parameters: [job], responses: { "200": ok(ref("Job")), "404": err("不存在"), ...common } },
+    },
+    "/api/jobs/{id}/events": {
+      get: {
+        summary: "任务进度（服务器推送事件），直到任务结束",
+        tags: ["任务"],
+        parameters: [job],
+        responses: { "200": { description: "text/event-stream：progress、end", content: { "text/event-stream": { schema: ref("JobEvent") } } }, "404": err("不存在"), ...common },
+      },
+    },
+    "/api/jobs/{id}/output": {
+      get: { summary: "下载导出任务生成的文件", tags: ["任务"], parameters: [job], responses: { "200": { description: ".docx / .xlsx / .json 文件" }, "404": err("任务不存在、未完成或没有文件"), ...common } },
     },
   };
 }

@@ -67,6 +67,31 @@ export const ExportQuery = z.object({
   format: z.enum(["docx", "xlsx", "json"], { error: "导出格式应为 docx、xlsx 或 json" }).default("docx"),
 });
 
+const format = z.enum(["docx", "xlsx", "json"], { error: "导出格式应为 docx、xlsx 或 json" });
+
+export const WorkspaceJobBody = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({
+      kind: z.literal("check").describe("批量核验：重新核验工作区每个文件的每份文档"),
+      fileIds: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe("只核验这些文件；省略时核验全部"),
+    }),
+    z.object({ kind: z.literal("review").describe("批量审核工作区的申报表") }),
+    z.object({ kind: z.literal("export").describe("导出整个工作区（结果文件从 /api/jobs/{id}/output 下载）"), format: format.default("docx") }),
+  ],
+  { error: "任务类型应为 check（批量核验）、review（批量审核申报表）或 export（导出工作区）" },
+);
+
+export const DocumentJobBody = z.object({
+  kind: z.literal("draft", { error: "文档的任务类型应为 draft（起草自评报告）" }),
+  request: z.string().max(2000).optional().describe("用户的原话，如“帮我起草今年的自评报告”"),
+  drafter: z.enum(["auto", "template", "llm"]).optional().describe("auto（默认）：已配置大模型则用大模型，否则用模板"),
+});
+
+export const JobsQuery = z.object({
+  state: z.enum(["queued", "running", "succeeded", "failed", "cancelled"], { error: "状态应为 queued、running、succeeded、failed 或 cancelled" }).optional(),
+});
+
 export const ReviewQuery = z.object({
   item: z.string().trim().min(1, "审核项不能为空").max(100).optional().describe("只列出有该审核项的项目：审核项名称（测算依据不规范）或代码（CALC_BASIS）"),
 });
@@ -202,6 +227,29 @@ export const DraftEventSchema = z
   ])
   .meta({ id: "DraftEvent", description: "text/event-stream：每条事件的 event 为 type，data 为本 JSON" });
 
+export const JobSchema = z
+  .object({
+    id: z.number(),
+    kind: z.string().describe("check、review、draft 或 export"),
+    kindName: z.string().describe("中文名称，如 批量核验"),
+    state: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+    workspaceId: z.number().nullable(),
+    payload: z.unknown(),
+    progress: z.object({ done: z.number(), total: z.number().nullable(), current: z.string().nullable().describe("正在处理的文件") }),
+    result: z.unknown().describe("成功后的结果（批量核验：每个文件、每份文档的问题数）"),
+    error: z.string().nullable().describe("失败原因，或重试前的上一次错误"),
+    attempts: z.number(),
+    runAfter: z.string().nullable().describe("重试前的等待截止时间"),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Job" });
+
+export const JobEventSchema = z
+  .object({ type: z.enum(["progress", "end"]), job: JobSchema })
+  .meta({ id: "JobEvent", description: "text/event-stream：progress（状态或进度有变化）、end（任务已结束：成功、失败或取消），data 为本 JSON" });
+
 export const VersionSchema = z
   .object({
     version: z.number(),
@@ -316,6 +364,7 @@ export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
 export type FindingView = z.infer<typeof FindingViewSchema>;
 export type DocumentView = z.infer<typeof DocumentViewSchema>;
 export type DraftView = z.infer<typeof DraftViewSchema>;
+export type JobView = z.infer<typeof JobSchema>;
 export type HealthView = z.infer<typeof HealthSchema>;
 export type OpinionView = z.infer<typeof OpinionViewSchema>;
 export type ProjectReviewView = z.infer<typeof ProjectReviewViewSchema>;
