@@ -159,7 +159,7 @@ console.log(`\nbatch of ${BATCH} generated .docx (child process): ${batch.second
 console.log(`RSS by documents done: ${checkpoints.map((c) => `${c.n}:${c.rss_mb}`).join("  ")}`);
 
 // Jobs: in a child process of its own too (it starts servers, workers and a PostgreSQL cluster).
-type JobRun = { engine: string; workers: number | null; jobs: number; documents: number; seconds: number; docs_per_s: number; failed: number; reads: { reads: number; p50_ms: number; p95_ms: number; max_ms: number; errors: number } };
+type JobRun = { engine: string; workers: number | null; jobs: number; documents: number; seconds: number; docs_per_s: number; docs_per_s_range: [number, number]; repeats: number; failed: number; reads: { reads: number; p50_ms: number; p95_ms: number; max_ms: number; errors: number } };
 type JobsBench = {
   cores: number; cpu: string; files: number; documents: number; files_per_job: number; read_target_ms: number; reads_per_s: number;
   sqlite: JobRun | null; idle_reads_sqlite: JobRun["reads"] | null; postgres: { error: string } | { runs: JobRun[]; idle_reads: JobRun["reads"] };
@@ -185,12 +185,12 @@ else {
   const base = jobs.sqlite?.docs_per_s ?? NaN;
   const runs = [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
   jobLines.push(
-    `Jobs: batch check of ${jobs.files} generated files (${jobs.documents} documents) in jobs of ${jobs.files_per_job} files, on ${jobs.cores} cores (${jobs.cpu}); ` +
+    `Jobs: batch check of ${jobs.files} generated files (${jobs.documents} documents) in jobs of ${jobs.files_per_job} files, on ${jobs.cores} cores (${jobs.cpu}), each configuration warmed up, then the median of its timed batches; ` +
       `GET /api/documents/:id of random documents of the batch, ${jobs.reads_per_s} a second, while it runs (target p95 < ${jobs.read_target_ms} ms).`,
     "",
-    "| engine | workers | documents | seconds | docs/s | × in-process | reads | read p50 (ms) | read p95 (ms) | failed jobs |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...runs.map((r) => `| ${r.engine} | ${r.workers ?? "—"} | ${r.documents} | ${r.seconds} | ${r.docs_per_s} | ${round(r.docs_per_s / base, 2)} | ${r.reads.reads} | ${r.reads.p50_ms} | ${r.reads.p95_ms} ${r.reads.p95_ms < jobs.read_target_ms ? "✅" : "❌"} | ${r.failed} |`),
+    "| engine | workers | documents | seconds | docs/s (median) | docs/s range | × in-process | reads | read p50 (ms) | read p95 (ms) | failed jobs |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...runs.map((r) => `| ${r.engine} | ${r.workers ?? "—"} | ${r.documents} | ${r.seconds} | ${r.docs_per_s} | ${r.docs_per_s_range.join("–")} (${r.repeats} runs) | ${round(r.docs_per_s / base, 2)} | ${r.reads.reads} | ${r.reads.p50_ms} | ${r.reads.p95_ms} ${r.reads.p95_ms < jobs.read_target_ms ? "✅" : "❌"} | ${r.failed} |`),
     "",
     `Reads with nothing running: SQLite p95 ${jobs.idle_reads_sqlite?.p95_ms ?? "—"} ms${"runs" in jobs.postgres ? `, PostgreSQL p95 ${jobs.postgres.idle_reads.p95_ms} ms` : ""}.`,
   );

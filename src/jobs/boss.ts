@@ -154,7 +154,8 @@ export interface WorkerOptions extends BossOptions {
   /**
    * A running job whose progress was not written for this long is taken to have lost its worker
    * (killed, machine gone): its delivery is failed, so pg-boss gives it to another worker after the
-   * backoff instead of waiting for the expiry (default 60 s; a live attempt writes every 2 s).
+   * backoff instead of waiting for the expiry (default 60 s; a live attempt writes every 2 s). The
+   * times compared are the writing worker's clock and this one's: keep the machines' clocks in sync.
    */
   staleAfterMs?: number;
   /** How often the sweep runs (stale jobs, jobs whose send was lost); default staleAfterMs / 4. */
