@@ -11,6 +11,7 @@ import type { Finding } from "./domain/finding.ts";
 import { fmt } from "./score/decimal.ts";
 import { draftReport, type Draft } from "./draft/index.ts";
 import type { Llm } from "./llm/index.ts";
+import { NO_PROGRESS, progressBar, type Progress } from "./progress.ts";
 
 const USAGE = `用法：
   jixiao extract 文件... [--json] [--max-size 50]                读取绩效自评表/申报表，输出结构化结果
@@ -36,18 +37,26 @@ const USAGE = `用法：
   --llm           draft：用大模型起草；extract/check：表格未能完整识别时由大模型补提取（每个值须在原表中找到）
                   （需设置 OPENAI_BASE_URL、OPENAI_API_KEY，可选 JIXIAO_MODEL）
 
+在终端中运行时，extract、check、draft、review 在标准错误输出上显示进度条（已完成/总数、当前文件）；
+输出被重定向时不显示，设置 JIXIAO_NO_PROGRESS=1 也可关闭。
+
 退出码：extract 0 全部读取成功、2 有文件无法读取或参数错误；
         check、draft、review 0 无错误级问题、1 存在错误级问题、2 有文件无法读取或参数错误。`;
 
 export interface CliIO {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** A progress bar for a batch step (the default draws one on stderr when it is a terminal). */
+  progress?: (label: string) => Progress;
 }
 
 const defaultIO: CliIO = {
   out: (s) => process.stdout.write(s + "\n"),
   err: (s) => process.stderr.write(s + "\n"),
+  progress: (label) => progressBar(label),
 };
+
+const barOf = (io: CliIO, label: string): Progress => io.progress?.(label) ?? NO_PROGRESS;
 
 interface Parsed {
   command: string;
@@ -115,9 +124,10 @@ export async function readInput(file: string, maxBytes: number): Promise<Uint8Ar
   }
 }
 
-export async function extractFiles(files: string[], maxBytes: number, llm: Llm | null = null): Promise<FileResult[]> {
+export async function extractFiles(files: string[], maxBytes: number, llm: Llm | null = null, progress: Progress = NO_PROGRESS): Promise<FileResult[]> {
   const results: FileResult[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    progress.update(i, files.length, file);
     try {
       const data = await readInput(file, maxBytes);
       results.push(await extractBuffer(data, file, { maxBytes, llm }));
@@ -125,6 +135,8 @@ export async function extractFiles(files: string[], maxBytes: number, llm: Llm |
       results.push({ file, format: null, documents: [], error: toFileError(e, file) });
     }
   }
+  progress.update(files.length, files.length, null);
+  progress.clear();
   return results;
 }
 
@@ -149,7 +161,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       if (llm === "error") return 2;
       let results: FileResult[];
       try {
-        results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null);
+        results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null, barOf(io, "读取"));
       } finally {
         await llm?.close();
       }
@@ -169,7 +181,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       if (llm === "error") return 2;
       let checked: CheckedFile[];
       try {
-        const results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null);
+        const results = await extractFiles(p.files, p.maxBytes, llm?.llm ?? null, barOf(io, "核验"));
         // A 自评表 is compared with its project's 申报表 from any file of the batch (TARGET_DRIFT).
         checked = results.map((r) => checkExtracted(r, profile, results.filter((o) => o !== r).flatMap((o) => o.documents)));
       } finally {
@@ -379,35 +391,48 @@ async function draftCommand(p: Parsed, io: CliIO): Promise<number> {
     closeLlm = made?.close ?? null;
   }
   try {
-    const results = await extractFiles(p.files, p.maxBytes);
+    const results = await extractFiles(p.files, p.maxBytes, null, barOf(io, "读取"));
     const out: unknown[] = [];
     let errors = 0;
+    // A model draft takes minutes: the bar counts the projects drafted, whichever file they are in.
+    const bar = barOf(io, "起草");
+    const total = results.reduce((n, r) => n + r.documents.filter((d) => d.kind === "自评表").length, 0);
+    let drafted = 0;
+    const print = (s: string) => {
+      bar.clear();
+      io.out(s);
+    };
     for (const r of results) {
       if (r.error) {
         out.push({ file: r.file, documents: [], error: r.error });
-        if (!p.json) io.out(`✗ ${r.error.message}`);
+        if (!p.json) print(`✗ ${r.error.message}`);
         continue;
       }
       const docs: unknown[] = [];
-      if (!p.json) io.out(`文件：${r.file}`);
+      if (!p.json) print(`文件：${r.file}`);
       for (const [i, d] of r.documents.entries()) {
         if (d.kind !== "自评表") continue;
+        bar.update(drafted, total, d.name ?? `${r.file} 第 ${i + 1} 个项目`);
         let draft: Draft;
         try {
           draft = await draftReport(d, { llm, profile, index: i });
         } catch (e) {
           if (layer && e instanceof layer.LlmError) {
+            bar.clear();
             io.err(`错误：${r.file} 第 ${i + 1} 个项目起草失败：${e.message}`);
             return 2;
           }
           throw e;
+        } finally {
+          drafted++;
         }
         errors += draft.findings.filter((f) => f.severity === "error").length;
         docs.push({ ...d, draft: { sections: draft.sections, drafter: draft.drafter, prompt_version: draft.promptVersion, usage: draft.usage }, findings: draft.findings });
-        if (!p.json) io.out(summarizeDraft(d.name, draft));
+        if (!p.json) print(summarizeDraft(d.name, draft));
       }
       out.push({ file: r.file, documents: docs, error: null });
     }
+    bar.clear();
     if (p.json) io.out(JSON.stringify({ files: out }, null, 2));
     if (results.some((r) => r.error)) return 2;
     return errors > 0 ? 1 : 0;
@@ -433,7 +458,7 @@ async function reviewCommand(p: Parsed, io: CliIO): Promise<number> {
       return 2;
     }
   }
-  const results = await extractFiles(p.files, p.maxBytes);
+  const results = await extractFiles(p.files, p.maxBytes, null, barOf(io, "审核"));
   const projects = results.flatMap((r) => reviewDocuments(r.documents, r.file, checklist));
   if (p.json) {
     io.out(
