@@ -6,12 +6,13 @@ import ExcelJS from "exceljs";
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { compareDoc, type FieldDiff } from "../evals/compare.ts";
-import { PerfDocSchema, type PerfDoc, type SelfEvalDoc } from "../src/domain/document.ts";
+import { PerfDocSchema, type PerfDoc, type SelfEvalDoc, type TargetFormDoc } from "../src/domain/document.ts";
+import { squash } from "../src/domain/text.ts";
 import { exportDocx } from "../src/export/docx.ts";
 import { exportJson } from "../src/export/json.ts";
 import { exportXlsx, sheetName } from "../src/export/xlsx.ts";
 import { extractBuffer } from "../src/pipeline.ts";
-import { SEEDS, SEEDS_DIR } from "./fixtures.ts";
+import { SEEDS, SEEDS_DIR, SHARED } from "./fixtures.ts";
 import { selfEval, standardIndicators, targetForm } from "./helpers/docs.ts";
 
 const seedDocs = new Map<string, PerfDoc[]>();
@@ -302,6 +303,23 @@ describe("the 申报表", () => {
     });
     const { cmp } = await roundTrip([doc], f);
     expect(cmp.diffs).toEqual([]);
+  });
+});
+
+describe("many 申报表 in one export", () => {
+  // A 申报表 is printed in two parts (总体情况, 绩效目标), each under its own title: reading back, the
+  // next project's 总体情况 starts a new form instead of continuing the one before as a third part.
+  it.each(FORMATS)("$format: a workbook's 20 system-export forms read back as 20, each with its own code, name and targets", async (f) => {
+    const path = join(SHARED, "fixtures/real/songgang/songgang-3.xlsx");
+    const src = await extractBuffer(new Uint8Array(readFileSync(path)), path);
+    const docs = src.documents as TargetFormDoc[];
+    expect(docs).toHaveLength(20);
+    const { back } = await roundTrip(docs, f);
+    const key = (d: PerfDoc) => {
+      const t = d as TargetFormDoc;
+      return [t.code, squash(t.name ?? ""), t.targets.length];
+    };
+    expect(back.map(key)).toEqual(docs.map(key));
   });
 });
 

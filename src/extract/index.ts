@@ -31,6 +31,10 @@ interface Segment {
   sheet: string | undefined;
   /** A row of the segment starts with the 项目名称 label. */
   named: boolean;
+  /** The 项目名称 that row gives (squashed), when it gives one. */
+  name: string | null;
+  /** The titles the segment's parts carry (squashed): a part is never repeated within one form. */
+  titles: Set<string>;
   /** Text pieces the rebuilder could not place. */
   unplaced: NonNullable<TableBlock["unplaced"]>;
 }
@@ -58,6 +62,29 @@ function startsWithName(r: RRow): boolean {
   return headerFieldOf(first.text) === "name" || inlineField(first.text)?.field === "name";
 }
 
+/** The 项目名称 a name row gives: after the colon in its cell, else the next filled cell (squashed). */
+function nameOfRow(r: RRow): string | null {
+  const filled = r.cells.filter((c) => c.key !== "");
+  const inline = inlineField(filled[0]?.text ?? "");
+  const v = inline?.field === "name" ? inline.value : filled[1]?.text;
+  const k = v ? squash(toHalfWidth(v)) : "";
+  return k === "" ? null : k;
+}
+
+/**
+ * A later part of the open 申报表 (总体情况 → 绩效目标 → …) rather than the next project's form: the
+ * same kind of title, a title the form has not had yet, and no other 项目名称 on the part's first row.
+ */
+function continuesForm(current: Segment, title: Title | null, first: RRow): boolean {
+  if (!sameTargetForm(current, title)) return false;
+  if (current.titles.has(squash(title!.text))) return false;
+  if (current.named && startsWithName(first)) {
+    const name = nameOfRow(first);
+    if (name !== null && current.name !== null && name !== current.name) return false;
+  }
+  return true;
+}
+
 export function recognize(input: Block[], file: string): PerfDoc[] {
   return recognizeRebuilt(rebuildBlocks(input), file);
 }
@@ -75,7 +102,7 @@ export function recognizeRebuilt(blocks: Block[], file: string): PerfDoc[] {
     // The paragraphs since the last table belong to the new form, not to the one before it.
     const prev = segments[segments.length - 1];
     if (prev) prev.paragraphs = prev.paragraphs.filter((p) => !before.includes(p));
-    const s: Segment = { title, rows: [], before, paragraphs: [], sheet, named: false, unplaced: [] };
+    const s: Segment = { title, rows: [], before, paragraphs: [], sheet, named: false, name: null, titles: new Set(title ? [squash(title.text)] : []), unplaced: [] };
     segments.push(s);
     return s;
   };
@@ -111,7 +138,8 @@ export function recognizeRebuilt(blocks: Block[], file: string): PerfDoc[] {
       const startNamed = named && current !== null && current.named && !sameTargetForm(current, pendingTitle);
       if (pendingTitle || current === null || startNamed) {
         // A 申报表 in several parts (总体情况 / 绩效目标 / 制度保障) continues under its later titles.
-        if (pendingTitle && current && sameTargetForm(current, pendingTitle) && !startNamed) {
+        if (pendingTitle && current && !startNamed && continuesForm(current, pendingTitle, r)) {
+          current.titles.add(squash(pendingTitle.text));
           pendingTitle = null;
         } else {
           current = open(pendingTitle, before);
@@ -120,7 +148,10 @@ export function recognizeRebuilt(blocks: Block[], file: string): PerfDoc[] {
         }
       }
       current.rows.push(r);
-      if (named) current.named = true;
+      if (named && !current.named) {
+        current.named = true;
+        current.name = nameOfRow(r);
+      }
     }
     if (b.unplaced?.length && current) current.unplaced.push(...b.unplaced);
     paras = [];

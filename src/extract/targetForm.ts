@@ -86,10 +86,11 @@ export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): Targe
 
   // Paragraph lines: 填报单位（盖章）：X, 金额单位：万元, （2020年）, 项目名称：X, 填表人：…
   for (const p of ctx.paragraphs) {
-    for (const line of toHalfWidth(p.text).trim().split("\n")) {
+    // The label is matched in normal form; the value is kept verbatim (full-width brackets and all).
+    for (const line of p.text.trim().split("\n")) {
       const kv = /^([^:：]{2,12})[:：]\s*(.*)$/.exec(line.trim());
       if (kv) {
-        const label = squash(kv[1]!).replace(/[(（][^)）]*[)）]/g, "");
+        const label = squash(toHalfWidth(kv[1]!)).replace(/[(（][^)）]*[)）]/g, "");
         const value = kv[2]!.trim() || null;
         if (label === "填报单位" && doc.implementer === null) [doc.implementer, doc.provenance.implementer] = [value, PP(p)];
         else if (/单位$/.test(label) && /元$/.test(value ?? "") && doc.unit === null) [doc.unit, doc.provenance.unit] = [squash(value!), PP(p)];
