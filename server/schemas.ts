@@ -357,6 +357,10 @@ export const HealthSchema = z
     notice: z.string().nullable(),
     maxUploadBytes: z.number(),
     tokenRequired: z.boolean(),
+    jobs: z
+      .object({ engine: z.enum(["local", "pg-boss"]).describe("local：在服务进程内执行（SQLite）；pg-boss：PostgreSQL 任务队列，由 jixiao worker 执行") })
+      .nullable()
+      .describe("长任务（批量核验、审核、导出、起草）；null 表示本服务未启用任务队列"),
   })
   .meta({ id: "Health" });
 

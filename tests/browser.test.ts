@@ -296,6 +296,76 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it("jobs: batch check, batch review and a workspace export run in the background with live progress, their results, and the file to download", async () => {
+    await page.goto(server.url);
+    await page.fill("#new-workspace", "任务演示");
+    await page.click("button:has-text('新建工作区')");
+    await page.waitForSelector(".dropzone");
+    await page.setInputFiles("#file-input", [SEED_001, join(SHARED, "fixtures/real/songgang/songgang-3.xlsx")]);
+    await expect.poll(() => page.locator(".upload.done").count(), { timeout: UI_WAIT_MS }).toBe(2);
+    const wsId = Number(/#\/w\/(\d+)/.exec(page.url())![1]);
+    // No job yet: the panel is hidden.
+    expect(await page.locator("#jobs").isHidden()).toBe(true);
+
+    // Every state a job's row shows is recorded as it changes: the row is updated by the event stream, not by a reload.
+    await page.evaluate(`(() => {
+      const seen = {};
+      window.jobStates = seen;
+      new MutationObserver(() => {
+        for (const li of document.querySelectorAll("li.job")) {
+          const list = (seen[li.dataset.jobId] ??= []);
+          if (list[list.length - 1] !== li.dataset.state) list.push(li.dataset.state);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+    })()`);
+    await page.click("#job-check");
+    const check = page.locator('li.job[data-kind="check"]');
+    await check.waitFor();
+    await expect.poll(() => check.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe("succeeded");
+    const checkId = Number(await check.getAttribute("data-job-id"));
+    const states = (await page.evaluate<Record<string, string[]>>("window.jobStates"))[checkId]!;
+    expect(["queued", "running"]).toContain(states[0]);
+    expect(states[states.length - 1]).toBe("succeeded");
+    // The result as the API reports it: totals, and a link to each document with errors.
+    const job = (await (await fetch(`${server.url}/api/jobs/${checkId}`)).json()) as { result: { totals: { files: number; documents: number; error: number; warning: number; info: number }; files: { documents: { documentId: number; counts: { error: number } }[] }[] } };
+    const t = job.result.totals;
+    expect(t).toMatchObject({ files: 2, documents: 24 });
+    expect(await check.locator(".job-result p").first().textContent()).toBe(`核验了 2 个文件、24 份文档：错误 ${t.error}、警告 ${t.warning}、提示 ${t.info}。`);
+    const withErrors = job.result.files.flatMap((f) => f.documents.filter((d) => d.counts.error > 0));
+    expect(withErrors.length).toBeGreaterThan(0);
+    expect(await check.locator(".job-docs a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(withErrors.map((d) => `#/d/${d.documentId}`));
+    expect(await check.locator("progress").count()).toBe(0);
+    expect(await check.locator(".job-cancel").count()).toBe(0);
+    await shot("browser-10-job-check.png");
+
+    // The batch review: the items it found, and the way to the review page.
+    await page.click("#job-review");
+    const review = page.locator('li.job[data-kind="review"]');
+    await expect.poll(() => review.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe("succeeded");
+    expect(await review.locator(".job-result p").first().textContent()).toBe("审核了 20 个申报表。 打开审核页");
+    expect(await review.locator(".job-items li").count()).toBeGreaterThan(0);
+    expect(await review.locator(`a[href="#/w/${wsId}/review"]`).count()).toBe(1);
+
+    // Export of the whole workspace: the file comes from the job's row, and reads back with every document.
+    await page.click('button[data-export-all="docx"]');
+    const exp = page.locator('li.job[data-kind="export"]');
+    await expect.poll(() => exp.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe("succeeded");
+    const [download] = await Promise.all([page.waitForEvent("download"), exp.locator("a.job-download").click()]);
+    expect(download.suggestedFilename()).toMatch(/^任务演示.*\.docx$/);
+    const file = join(ARTIFACTS, "job-export.docx");
+    await download.saveAs(file);
+    const back = await extractBuffer(new Uint8Array(readFileSync(file)), "job-export.docx");
+    expect(back.error).toBeNull();
+    expect(back.documents).toHaveLength(24);
+    await shot("browser-11-job-export.png");
+
+    // After a reload the workspace's jobs are listed again, newest first, with their results.
+    await page.reload();
+    await page.waitForSelector('li.job[data-kind="export"] a.job-download');
+    expect(await page.locator("li.job").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-kind")))).toEqual(["export", "review", "check"]);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it("logs carry no document contents", () => {
     const all = logs.join("\n");
     expect(all).toContain("POST /api/workspaces/1/files 200");

@@ -114,6 +114,9 @@ describe("job API", () => {
       const r = await bare.app.request(`/api/workspaces/${ws.id}/jobs`, jsonReq("POST", { kind: "check" }));
       expect(r.status).toBe(503);
       expect(await r.json()).toMatchObject({ code: "JOBS_DISABLED" });
+      // the page learns it from /api/health and offers direct downloads instead of jobs
+      expect(((await (await bare.app.request("/api/health")).json()) as { jobs: unknown }).jobs).toBeNull();
+      expect((await call("/api/health")).body.jobs).toEqual({ engine: "local" });
     } finally {
       await bare.close();
     }

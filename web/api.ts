@@ -1,8 +1,11 @@
 // The only place the page talks to the server: JSON calls, SSE over POST (fetch + ReadableStream),
 // uploads with progress (XHR), and the access token / user name every request carries.
-import type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, OpinionView, ProjectReviewView, WorkspaceReview } from "../server/schemas.ts";
+import type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, JobView, OpinionView, ProjectReviewView, WorkspaceReview } from "../server/schemas.ts";
 
-export type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, OpinionView, ProjectReviewView, WorkspaceReview };
+export type { DocumentSummary, DocumentView, DraftView, FindingView, HealthView, JobView, OpinionView, ProjectReviewView, WorkspaceReview };
+
+/** What a workspace job is asked to do (POST /api/workspaces/:id/jobs). */
+export type WorkspaceJobRequest = { kind: "check"; fileIds?: number[] } | { kind: "review" } | { kind: "export"; format: "docx" | "xlsx" | "json" };
 
 export interface Workspace {
   id: number;
@@ -122,6 +125,9 @@ export const api = {
   documentReview: (id: number) => call<ProjectReviewView>("GET", `/api/documents/${id}/review`),
   waive: (id: number, code: string, reason: string, by: string) => call<ProjectReviewView>("POST", `/api/documents/${id}/review/waive`, { code, reason, by }),
   liftWaiver: (id: number, code: string) => call<ProjectReviewView>("DELETE", `/api/documents/${id}/review/waive?code=${encodeURIComponent(code)}`),
+  startJob: (workspaceId: number, body: WorkspaceJobRequest) => call<JobView>("POST", `/api/workspaces/${workspaceId}/jobs`, body),
+  jobs: (workspaceId: number) => call<{ jobs: JobView[] }>("GET", `/api/workspaces/${workspaceId}/jobs`),
+  cancelJob: (id: number) => call<JobView>("DELETE", `/api/jobs/${id}`),
 };
 
 /** A download link (the token, if any, goes in ?token= because a link cannot send headers). */
@@ -139,7 +145,33 @@ export type StreamEvent =
 
 /** POST + text/event-stream: events are handed to `onEvent` as they arrive. */
 export async function postStream(path: string, body: unknown, onEvent: (e: StreamEvent) => void): Promise<void> {
-  const res = await send("POST", path, body);
+  await readEvents(await send("POST", path, body), onEvent);
+}
+
+export type JobEvent = { type: "progress" | "end"; job: JobView } | { type: "error"; code: string; message: string };
+
+/**
+ * Follows a job (GET /api/jobs/:id/events) until it ends or `signal` aborts (the page was left).
+ * fetch rather than EventSource, which cannot send the access token in a header.
+ */
+export async function followJob(id: number, onEvent: (e: JobEvent) => void, signal: AbortSignal): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/jobs/${id}/events`, { headers: headers(), signal });
+  } catch {
+    if (signal.aborted) return;
+    throw new ApiFailure(0, "NETWORK", "无法连接服务器，请检查服务是否在运行");
+  }
+  if (!res.ok) throw await failure(res);
+  try {
+    await readEvents(res, onEvent);
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  }
+}
+
+/** Reads a text/event-stream body, handing each event's JSON data to `onEvent`. */
+async function readEvents<E>(res: Response, onEvent: (e: E) => void): Promise<void> {
   if (!res.body) throw new ApiFailure(0, "NO_STREAM", "服务器没有返回数据流");
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = "";
@@ -155,7 +187,7 @@ export async function postStream(path: string, body: unknown, onEvent: (e: Strea
         .filter((l) => l.startsWith("data:"))
         .map((l) => l.slice(5).replace(/^ /, ""))
         .join("\n");
-      if (data) onEvent(JSON.parse(data) as StreamEvent);
+      if (data) onEvent(JSON.parse(data) as E);
     }
     if (done) break;
   }

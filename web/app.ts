@@ -9,7 +9,8 @@ import { findingBlock, hidePopover, initPopover, SEVERITY_LABEL } from "./findin
 import { askOverrides } from "./overrides.ts";
 import { renderDocument } from "./table.ts";
 import { projectReviewPage, reviewListPage } from "./review.ts";
-import { crumbs, errorText } from "./shell.ts";
+import { crumbs, errorText, newPageSignal } from "./shell.ts";
+import { JobsPanel } from "./jobs.ts";
 
 let health: HealthView | null = null;
 const main = () => $("#main");
@@ -57,10 +58,12 @@ async function homePage(): Promise<void> {
 
 // ── workspace: upload and documents ──────────────────────────────────────────────────────────
 
-async function workspacePage(id: number): Promise<void> {
+async function workspacePage(id: number, signal: AbortSignal): Promise<void> {
   const root = main();
   clear(root);
   const { workspace, files } = await api.workspace(id);
+  // Long work runs as jobs when the server has a queue (it always has, unless embedded without one).
+  const jobs = health?.jobs ? new JobsPanel(id, signal) : null;
   crumbs({ text: "工作区", href: "#/" }, { text: workspace.name });
   const limit = health ? fmtSize(health.maxUploadBytes) : "50 MB";
   const picker = h("input", { type: "file", id: "file-input", multiple: true, accept: ".docx,.doc,.pdf,.xlsx,.txt", class: "visually-hidden" });
@@ -124,15 +127,23 @@ async function workspacePage(id: number): Promise<void> {
     }
     // The bureau's review applies to 申报表 (and 部门整体 目标表, which the summary cannot tell from a 自评表).
     if (docs.some((d) => d.kind === "目标申报表" || d.kind === "部门整体")) {
-      docsBox.append(h("div", { class: "actions" }, h("a", { class: "btn primary", id: "review-link", href: `#/w/${id}/review` }, "审核申报表"), h("span", { class: "muted" }, "按财政审核清单逐项列出审核意见，可导出审核意见表")));
+      docsBox.append(h("div", { class: "actions" },
+        h("a", { class: "btn primary", id: "review-link", href: `#/w/${id}/review` }, "审核申报表"),
+        jobs ? h("button", { type: "button", id: "job-review", onclick: () => void jobs.start({ kind: "review" }) }, "后台批量审核") : null,
+        h("span", { class: "muted" }, "按财政审核清单逐项列出审核意见，可导出审核意见表")));
     }
-    docsBox.append(
-      h("div", { class: "actions" }, "导出全部：",
-        h("a", { class: "btn", href: downloadUrl(`/api/workspaces/${id}/export?format=docx`), download: "" }, "Word"),
-        h("a", { class: "btn", href: downloadUrl(`/api/workspaces/${id}/export?format=xlsx`), download: "" }, "Excel"),
-        h("a", { class: "btn", href: downloadUrl(`/api/workspaces/${id}/export?format=json`), download: "" }, "JSON"),
-      ),
-    );
+    if (jobs && fs.length) {
+      docsBox.append(h("div", { class: "actions" },
+        h("button", { type: "button", id: "job-check", onclick: () => void jobs.start({ kind: "check" }) }, "批量核验全部文件"),
+        h("span", { class: "muted" }, "重新计算得分、逐项核验每份文档，列出有错误的文档")));
+    }
+    // With a queue, a whole workspace is exported by a job (a large one takes a while); the file is
+    // downloaded from the job's row when it is ready.
+    const exportButton = (format: "docx" | "xlsx" | "json", label: string) =>
+      jobs
+        ? h("button", { type: "button", dataset: { exportAll: format }, onclick: () => void jobs.start({ kind: "export", format }) }, label)
+        : h("a", { class: "btn", href: downloadUrl(`/api/workspaces/${id}/export?format=${format}`), download: "" }, label);
+    docsBox.append(h("div", { class: "actions" }, "导出全部：", exportButton("docx", "Word"), exportButton("xlsx", "Excel"), exportButton("json", "JSON")));
   };
 
   async function uploadAll(list: File[]): Promise<void> {
@@ -170,8 +181,12 @@ async function workspacePage(id: number): Promise<void> {
     renderDocs((await api.workspace(id)).files);
   }
 
-  root.append(h("section", { class: "page" }, h("h1", {}, workspace.name), drop, uploads, docsBox));
+  root.append(h("section", { class: "page" }, h("h1", {}, workspace.name), drop, uploads, docsBox, jobs?.el ?? null));
   renderDocs(files);
+  if (jobs) {
+    jobs.el.hidden = true;
+    await jobs.load();
+  }
 }
 
 // ── document: table, findings, chat ──────────────────────────────────────────────────────────
@@ -338,12 +353,13 @@ async function documentPage(id: number): Promise<void> {
 
 async function route(): Promise<void> {
   hidePopover();
+  const signal = newPageSignal();
   const hash = location.hash || "#/";
   const m = /^#\/(w|d|r)\/(\d+)$/.exec(hash);
   const review = /^#\/w\/(\d+)\/review(?:\?item=([^&]*))?$/.exec(hash);
   try {
     if (review) await reviewListPage(main(), Number(review[1]), review[2] ? decodeURIComponent(review[2]) : null);
-    else if (m?.[1] === "w") await workspacePage(Number(m[2]));
+    else if (m?.[1] === "w") await workspacePage(Number(m[2]), signal);
     else if (m?.[1] === "d") await documentPage(Number(m[2]));
     else if (m?.[1] === "r") await projectReviewPage(main(), Number(m[2]));
     else await homePage();

@@ -11,6 +11,15 @@ export function crumbs(...items: { text: string; href?: string }[]): void {
   });
 }
 
+let page = new AbortController();
+
+/** A signal for the page being shown: aborted when the user navigates away (live streams stop). */
+export function newPageSignal(): AbortSignal {
+  page.abort();
+  page = new AbortController();
+  return page.signal;
+}
+
 export function errorText(e: unknown): string {
   return e instanceof ApiFailure ? e.message : e instanceof Error ? e.message : String(e);
 }

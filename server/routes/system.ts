@@ -6,7 +6,7 @@ import type * as S from "../schemas.ts";
 
 export const NO_LLM_NOTICE = "未配置大模型：使用模板起草，建议由确定性规则生成";
 
-export function systemRoutes({ store, llm, maxUploadBytes, token }: Deps): Hono {
+export function systemRoutes({ store, llm, maxUploadBytes, token, jobs }: Deps): Hono {
   const app = new Hono();
 
   app.get("/health", async (c) =>
@@ -18,6 +18,7 @@ export function systemRoutes({ store, llm, maxUploadBytes, token }: Deps): Hono 
       notice: llm ? null : NO_LLM_NOTICE,
       maxUploadBytes,
       tokenRequired: token !== undefined,
+      jobs: jobs ? { engine: jobs.engine } : null,
     } satisfies S.HealthView),
   );
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
