@@ -1,7 +1,8 @@
 // npm run bench — extraction speed per fixture against the plain-text reader of the same format,
 // measured in the same run, peak memory over a batch of 1,000 generated documents, and the jobs:
 // a 1,000-file batch check in process (SQLite) and by 1, 2 and 4 `jixiao worker` processes
-// (PostgreSQL), with document reads timed while it runs (evals/bench-jobs.ts).
+// (PostgreSQL), with document reads timed while it runs (evals/bench-jobs.ts); and 20 concurrent
+// uploads to a running server, reader pool against one thread per file (evals/bench-uploads.ts).
 // Results: printed, and written to evals/results/bench.json and bench.md.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -199,15 +200,57 @@ else {
   if ("error" in jobs.postgres) console.log(`PostgreSQL: ${jobs.postgres.error}`);
 }
 
+// Uploads: 20 of seed 003's .docx sent at once to a server of its own (a child process, as the jobs
+// above), with the pool of reader threads and with one fresh thread per file (evals/bench-uploads.ts).
+console.log(`
+uploads: 20 concurrent uploads of seed 003 to a running server, reader pool and thread per file…`);
+const uploadsChild = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "evals/bench-uploads.ts")], {
+  encoding: "utf8",
+  maxBuffer: 16 * 1024 * 1024,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+type UploadBurst = { mode: "pool" | "thread-per-file"; burst: number; p50: number; p95: number; max: number; stored: number };
+let uploads: { uploads: number; targetP95Ms: number; bursts: UploadBurst[] } | { error: string };
+try {
+  if (uploadsChild.status !== 0) throw new Error();
+  uploads = JSON.parse(readFileSync(join(RESULTS, "bench-uploads.json"), "utf8"));
+} catch {
+  uploads = { error: `evals/bench-uploads.ts failed (exit ${uploadsChild.status})` };
+  console.error(uploads.error);
+}
+const uploadLines: string[] = [];
+if ("error" in uploads) uploadLines.push(`Uploads: not measured — ${uploads.error}.`);
+else {
+  uploadLines.push(
+    `Uploads: ${uploads.uploads} uploads of seed 003's .docx sent at once to a running server (SQLite); time of each from sending to the answer (details in bench-uploads.md).`,
+    "",
+    "| reader | burst | p50 (s) | p95 (s) | max (s) | stored |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...uploads.bursts.map((b) => `| ${b.mode} | ${b.burst} | ${round(b.p50 / 1000)} | ${round(b.p95 / 1000)} | ${round(b.max / 1000)} | ${b.stored}/${(uploads as { uploads: number }).uploads} |`),
+  );
+  for (const b of uploads.bursts) console.log(`uploads (${b.mode}, burst ${b.burst}): p50 ${round(b.p50 / 1000)} s, p95 ${round(b.p95 / 1000)} s, stored ${b.stored}/${uploads.uploads}`);
+}
+
 // Target: extraction + check of each seed .docx at most 0.2 × mammoth.extractRawText of the same file.
 const DOCX_TARGET = 0.2;
 const seedDocx = rows.filter((r) => r.format === "docx");
 const worstDocx = Math.max(...seedDocx.map((r) => r.check_ratio));
-const targets = [{ name: `seed .docx extract+check ≤ ${DOCX_TARGET} × mammoth.extractRawText`, value: worstDocx, ok: worstDocx <= DOCX_TARGET }];
+const targets: { name: string; value: number | string; ok: boolean }[] = [{ name: `seed .docx extract+check ≤ ${DOCX_TARGET} × mammoth.extractRawText`, value: worstDocx, ok: worstDocx <= DOCX_TARGET }];
+if (!("error" in jobs)) {
+  const runs = [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
+  const worstRead = Math.max(...runs.map((r) => r.reads.p95_ms));
+  targets.push({ name: `document reads while a batch runs: p95 < ${jobs.read_target_ms} ms`, value: `${worstRead} ms`, ok: worstRead < jobs.read_target_ms });
+}
+if (!("error" in uploads)) {
+  const pool = uploads.bursts.filter((b) => b.mode === "pool");
+  const worstUpload = Math.max(...pool.map((b) => b.p95));
+  const lost = pool.some((b) => b.stored !== (uploads as { uploads: number }).uploads);
+  targets.push({ name: `${uploads.uploads} concurrent uploads (reader pool): p95 ≤ ${uploads.targetP95Ms / 1000} s, all stored`, value: `${round(worstUpload / 1000)} s${lost ? ", some not stored" : ""}`, ok: worstUpload <= uploads.targetP95Ms && !lost });
+}
 for (const t of targets) console.log(`${t.ok ? "通过" : "未达标"}  ${t.name}: worst ${t.value}`);
 
 mkdirSync(RESULTS, { recursive: true });
-const out = { date: new Date().toISOString(), node: process.version, runs: RUNS, fixtures: rows, batch, jobs, targets };
+const out = { date: new Date().toISOString(), node: process.version, runs: RUNS, fixtures: rows, batch, jobs, uploads, targets };
 writeFileSync(join(RESULTS, "bench.json"), JSON.stringify(out, null, 2) + "\n");
 const md = [
   `# Benchmark (${out.date}, Node ${out.node}, median of ${RUNS} runs after one warm-up)`,
@@ -223,6 +266,8 @@ const md = [
   `RSS (MB) after n documents: ${checkpoints.map((c) => `${c.n}: ${c.rss_mb}`).join(", ")}`,
   "",
   ...jobLines,
+  "",
+  ...uploadLines,
   "",
 ];
 writeFileSync(join(RESULTS, "bench.md"), md.join("\n"));
