@@ -63,7 +63,7 @@ async function workspacePage(id: number, signal: AbortSignal): Promise<void> {
   clear(root);
   const { workspace, files } = await api.workspace(id);
   // Long work runs as jobs when the server has a queue (it always has, unless embedded without one).
-  const jobs = health?.jobs ? new JobsPanel(id, signal) : null;
+  const jobs = health?.jobs ? new JobsPanel(id, health.jobs.engine, signal) : null;
   crumbs({ text: "工作区", href: "#/" }, { text: workspace.name });
   const limit = health ? fmtSize(health.maxUploadBytes) : "50 MB";
   const picker = h("input", { type: "file", id: "file-input", multiple: true, accept: ".docx,.doc,.pdf,.xlsx,.txt", class: "visually-hidden" });

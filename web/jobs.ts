@@ -13,6 +13,7 @@ const FINAL = new Set<JobView["state"]>(["succeeded", "failed", "cancelled"]);
 /** Jobs listed when the page opens (the newest). */
 const SHOWN = 8;
 
+type JobEngine = "local" | "pg-boss";
 type Counts = { error: number; warning: number; info: number };
 interface CheckResult {
   totals: { files: number; documents: number } & Counts;
@@ -93,7 +94,7 @@ function progressOf(job: JobView): HTMLElement | null {
 }
 
 /** One job's row; rebuilt on every event. */
-function renderJob(li: HTMLElement, job: JobView, onCancel: (job: JobView) => void): void {
+function renderJob(li: HTMLElement, job: JobView, onCancel: (job: JobView) => void, engine: JobEngine): void {
   clear(li);
   li.dataset.state = job.state;
   const retry = job.attempts > 1 && !FINAL.has(job.state)
@@ -107,6 +108,7 @@ function renderJob(li: HTMLElement, job: JobView, onCancel: (job: JobView) => vo
       FINAL.has(job.state) ? null : h("button", { type: "button", class: "job-cancel", onclick: () => onCancel(job) }, "取消"),
     ),
     progressOf(job),
+    job.state === "queued" && engine === "pg-boss" ? h("p", { class: "muted job-waiting" }, "由 jixiao worker 进程执行；若长时间未开始，请确认至少有一个 worker 在运行。") : null,
     retry,
     job.state === "failed" ? h("p", { class: "form-error job-error" }, job.error ?? "任务失败") : null,
     resultOf(job),
@@ -121,6 +123,7 @@ export class JobsPanel {
 
   constructor(
     private workspaceId: number,
+    private engine: JobEngine,
     private signal: AbortSignal,
     private onEnd: (job: JobView) => void = () => {},
   ) {
@@ -154,7 +157,7 @@ export class JobsPanel {
       this.rows.set(job.id, li);
       this.list.prepend(li);
     }
-    renderJob(li, job, (j) => void this.cancel(j));
+    renderJob(li, job, (j) => void this.cancel(j), this.engine);
     if (!FINAL.has(job.state)) this.follow(job.id);
   }
 
@@ -169,7 +172,7 @@ export class JobsPanel {
           return;
         }
         const li = this.rows.get(id);
-        if (li) renderJob(li, e.job, (j) => void this.cancel(j));
+        if (li) renderJob(li, e.job, (j) => void this.cancel(j), this.engine);
         if (e.type === "end") this.onEnd(e.job);
       },
       this.signal,
@@ -184,7 +187,7 @@ export class JobsPanel {
     try {
       const j = await api.cancelJob(job.id);
       const li = this.rows.get(job.id);
-      if (li) renderJob(li, j, (x) => void this.cancel(x));
+      if (li) renderJob(li, j, (x) => void this.cancel(x), this.engine);
     } catch (e) {
       toast(errorText(e));
     }
