@@ -37,6 +37,8 @@ function mergeLevels(rows: string[][], cols: number[]): string[][] {
 const underLabel = (label: string, header: string[], rows: string[][]): string[][] => [[label, ...header], ...rows.map((r) => [UP, ...r])];
 
 async function read(bytes: Uint8Array, file: string): Promise<FileResult> {
+  // FAMILY_FILES_OUT=dir writes each built file there (tests/fixtures/families is made from them).
+  if (process.env.FAMILY_FILES_OUT) (await import("node:fs")).writeFileSync(`${process.env.FAMILY_FILES_OUT}/${file}`, bytes);
   const r = await extractBuffer(bytes, file);
   expect(r.error).toBeNull();
   return r;

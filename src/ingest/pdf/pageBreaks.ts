@@ -58,7 +58,14 @@ export function joinGrids(a: FragGrid, b: FragGrid, contentBottom: number): { sp
     // continuing text sits at the top of page B's part.
     const atPageEnd = a.frag.bottom >= contentBottom - 6;
     const downAtTop = rowPairs.every((p) => !hasText(p.down.firstLines) || p.down.firstLines[0]!.y - p.down.top <= 1.5 * p.down.firstLines[0]!.size + 6);
-    split = openBorders || (overflowShape && (textFlows || (atPageEnd && downAtTop)));
+    // A cell that still had room for several more lines on page A did not overflow: text below it
+    // on page B belongs to the next row (a 分值 "3" above and "4" below are two rows, not one).
+    const roomLeft = rowPairs.some((p) => hasText(p.down.firstLines) && hasText(p.up.lastLines) && hasRoomBelow(p.up));
+    // Every column with text below continues a wrapped line above (long texts side by side, such as
+    // 预期目标 | 实际完成情况, all overflowing): one row, even though no column is left out.
+    const both = rowPairs.filter((p) => hasText(p.down.firstLines));
+    const allFlow = both.length > 0 && both.every((p) => hasText(p.up.lastLines) && textContinues(p.up, p.down));
+    split = openBorders || (!roomLeft && ((overflowShape && (textFlows || (atPageEnd && downAtTop))) || allFlow));
   }
   for (const { up, down } of pairs) {
     let merge: boolean;
@@ -89,6 +96,12 @@ export function joinGrids(a: FragGrid, b: FragGrid, contentBottom: number): { sp
     mergedInto.set(down, up);
   }
   return { split, mergedInto };
+}
+
+/** The cell's part on its last page ends at least three lines below its text. */
+function hasRoomBelow(up: WorkCell): boolean {
+  const last = up.lastLines[up.lastLines.length - 1]!;
+  return up.lastBottom - (last.y + 0.25 * last.size) > 4.5 * last.size + 6;
 }
 
 function textContinues(up: WorkCell, down: WorkCell): boolean {
