@@ -1,6 +1,6 @@
-// Every Word form family of tests/families.test.ts, saved as Word 97-2003 (.doc) and printed to PDF by
-// LibreOffice (tests/fixtures/families/README.md): each twin must read to the same documents as the
-// .docx, field by field — kinds, header fields, funds, goals, every indicator with its split target,
+// Every form family of tests/families.test.ts, saved as Word 97-2003 (.doc), printed to PDF and opened
+// and saved again by LibreOffice (tests/fixtures/families/README.md): each twin must read to the same
+// documents as the original, field by field — kinds, header fields, funds, goals, every indicator with its split target,
 // totals and completeness. The PDFs break tables over pages inside merged cells and long rows.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,9 +12,17 @@ import { extractBuffer } from "../src/pipeline.ts";
 const DIR = join(import.meta.dirname, "fixtures/families");
 const withoutProvenance = (docs: PerfDoc[]) => docs.map(({ provenance: _p, ...rest }) => rest);
 
-const cases = readdirSync(DIR)
-  .filter((f) => f.endsWith(".docx"))
-  .flatMap((docx) => (["doc", "pdf"] as const).map((format) => ({ docx, format, twin: docx.replace(/\.docx$/, `.${format}`) })))
+// Each original (.docx, .xlsx as the builders write them) and its twins: .doc and .pdf of a .docx, and
+// the file opened and saved again by LibreOffice (X.lo.docx, X.lo.xlsx: another writer's XML).
+const originals = readdirSync(DIR).filter((f) => /\.(docx|xlsx)$/.test(f) && !/\.lo\.(docx|xlsx)$/.test(f));
+const cases = originals
+  .flatMap((docx) => {
+    const ext = docx.endsWith(".docx") ? "docx" : "xlsx";
+    const base = docx.slice(0, -ext.length - 1);
+    const twins = [{ twin: `${base}.lo.${ext}`, format: ext }];
+    if (ext === "docx") twins.push({ twin: `${base}.doc`, format: "doc" }, { twin: `${base}.pdf`, format: "pdf" });
+    return twins.map((t) => ({ docx, ...t }));
+  })
   .filter((c) => existsSync(join(DIR, c.twin)));
 
 async function read(name: string) {
@@ -24,9 +32,11 @@ async function read(name: string) {
 }
 
 describe("form families as .doc and .pdf read as their .docx", () => {
-  it("has a .doc and a .pdf for every Word family", () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith(".docx")).length).toBeGreaterThanOrEqual(11);
-    expect(cases.length).toBe(2 * readdirSync(DIR).filter((f) => f.endsWith(".docx")).length);
+  it("has a .doc, a .pdf and a resaved copy of every Word family, and a resaved copy of every workbook", () => {
+    const words = originals.filter((f) => f.endsWith(".docx")).length;
+    expect(words).toBeGreaterThanOrEqual(11);
+    expect(originals.length - words).toBeGreaterThanOrEqual(3);
+    expect(cases.length).toBe(3 * words + (originals.length - words));
   });
 
   it.each(cases)("$twin", async ({ docx, twin, format }) => {
