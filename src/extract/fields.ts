@@ -67,8 +67,15 @@ export function readLabelledFields(rows: RRow[], skip: (r: RRow) => boolean = ()
       const labelText = inl ? inl.label : (colonLabel(c) ?? c.text);
       const field: HeaderField | "narrative" | null = headerFieldOf(labelText) ?? (isNarrativeLabel(labelText) ? "narrative" : null);
       if (!field) return;
-      const right = r.cells[ci + 1];
-      const rightIsLabel = right !== undefined && (isLabelText(right.text) || colonLabel(right) !== null || inlineField(right.text) !== null);
+      const isLabelCell = (x: RCell) => isLabelText(x.text) || colonLabel(x) !== null || inlineField(x.text) !== null;
+      let right = r.cells[ci + 1];
+      // An empty cell between the label and its value (a narrow column left over from a cut cell, an
+      // unmerged spreadsheet column) is passed over when the next filled cell is a value, not a label.
+      if (right && right.key === "") {
+        const next = r.cells.slice(ci + 2).find((x) => x.key !== "");
+        if (next && !isLabelCell(next)) right = next;
+      }
+      const rightIsLabel = right !== undefined && isLabelCell(right);
       if (right && !rightIsLabel) {
         hits.push({ field, label: labelKey(labelText), labelCell: c, value: right.key === "" ? null : cleanText(right.text), valueCell: right });
         return;

@@ -6,7 +6,7 @@ import { matchHeaderBy, readRow, type HeaderMap } from "./header.ts";
 import { readLabelledFields, type FieldHit } from "./fields.ts";
 import { matchIndicatorHeader, readIndicatorRow, type IndicatorHeader } from "./indicatorTable.ts";
 import { squash } from "../domain/text.ts";
-import { isEmptyRow, type RCell, type RRow } from "./rows.ts";
+import { isEmptyRow, isNoteRow, type RCell, type RRow } from "./rows.ts";
 import {
   fundsColumnOf,
   fundsRowOf,
@@ -174,6 +174,8 @@ export function readFormBody(rows: RRow[]): FormBody {
       fieldRows.push(r);
       continue;
     }
+    // A note under the table (注：本表金额单位为万元) is neither an indicator nor the form's end.
+    if (isNoteRow(r)) continue;
     const f = readRow(r, ind.map);
     const cells = readIndicatorRow(r, ind);
     const l1 = f.get("level1")?.[0];

@@ -41,6 +41,18 @@ export function isEmptyRow(r: RRow): boolean {
   return r.cells.every((c) => c.key === "");
 }
 
+/** A note under the form (注：…, 备注：…, 填报说明：…): its only filled cell starts with the word and a colon. */
+export function isNoteRow(r: RRow): boolean {
+  const filled = r.cells.filter((c) => c.key !== "");
+  return filled.length === 1 && /^(备注|注|说明|填报说明|填表说明)[:：]/.test(filled[0]!.key.replace(/^[*★※]+/, "").replace(/:/g, "："));
+}
+
+/** A blank row drawn as one cell across (nearly) the whole table, or with no cells: a spacer, never a row of the form. */
+export function isSpacerRow(r: RRow): boolean {
+  if (!isEmptyRow(r)) return false;
+  return r.cells.length === 0 || (r.cells.length === 1 && r.cells[0]!.span >= Math.max(2, r.table.nCols - 1));
+}
+
 /** Cells whose start column lies inside the range. */
 export function cellsIn(r: RRow, range: Range): RCell[] {
   return r.cells.filter((c) => c.col >= range[0] && c.col < range[1]);

@@ -6,7 +6,7 @@ import type { BudgetItem, Provenance, Target, TargetFormDoc, TargetParts } from 
 import type { ParagraphBlock } from "../ingest/blocks.ts";
 import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "../domain/text.ts";
 import { readLabelledFields, pick, newOrContinuing, type FieldHit } from "./fields.ts";
-import { isEmptyRow, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
+import { isEmptyRow, isNoteRow, isSpacerRow, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
 import { inlineField, type HeaderField, type IndicatorField } from "./vocabulary.ts";
 import { joinTarget, matchIndicatorHeader, readIndicatorRow, type IndicatorHeader } from "./indicatorTable.ts";
 
@@ -90,7 +90,7 @@ export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): Targe
     for (const line of p.text.trim().split("\n")) {
       const kv = /^([^:：]{2,12})[:：]\s*(.*)$/.exec(line.trim());
       if (kv) {
-        const label = squash(toHalfWidth(kv[1]!)).replace(/[(（][^)）]*[)）]/g, "");
+        const label = bareLabel(squash(toHalfWidth(kv[1]!)).replace(/[(（][^)）]*[)）]/g, ""));
         const value = kv[2]!.trim() || null;
         if (label === "填报单位" && doc.implementer === null) [doc.implementer, doc.provenance.implementer] = [value, PP(p)];
         else if (/单位$/.test(label) && /元$/.test(value ?? "") && doc.unit === null) [doc.unit, doc.provenance.unit] = [squash(value!), PP(p)];
@@ -141,7 +141,7 @@ function classifyRows(rows: RRow[]): Map<RRow, Role> {
       // A row that is a labelled line (备注：…, 填报说明) or a new block ends the target table.
       const filled = r.cells.filter((c) => c.key !== "");
       const lone = filled.length === 1 ? filled[0]! : null;
-      if (lone && (inlineField(lone.text) || /^(备注|注|说明|填报说明)[:：]/.test(toHalfWidth(lone.text).trim()))) {
+      if (lone && (inlineField(lone.text) || isNoteRow(r))) {
         state = "after";
         role.set(r, "after");
         continue;
@@ -229,37 +229,45 @@ function readHeaderRowExtras(doc: TargetFormDoc, r: RRow, P: (c: RCell | null | 
     }
   }
   for (const c of r.cells) {
-    const label = c.key.replace(/[:：]$/, "");
+    const label = bareLabel(c.key);
     if (FIELD_LABELS.includes(label) && !/[:：]./.test(c.text)) {
       const i = r.cells.indexOf(c);
       const v = r.cells[i + 1];
-      const val = v && !FIELD_LABELS.includes(v.key.replace(/[:：]$/, "")) && v.key ? v.text : null;
+      const val = v && !FIELD_LABELS.includes(bareLabel(v.key)) && v.key ? v.text : null;
       setField(doc, label, val, P(val ? v : c));
     }
   }
 }
+
+/** A label cell's words without a required-field mark before them or a colon after them (*其他资金：). */
+const bareLabel = (key: string) => key.replace(/^[*★※]+/, "").replace(/[:：]$/, "");
 
 function readTargets(doc: TargetFormDoc, rows: RRow[], role: Map<RRow, Role>, P: (c: RCell | null | undefined) => Provenance | null): void {
   let head: IndicatorHeader | null = null;
   let level1: RCell | null = null;
   let level2: RCell | null = null;
   const pending: RRow[] = []; // empty rows inside the table: kept only when a target row follows
+  let read = 0; // target rows read under the current header
   for (const r of rows) {
     const x = role.get(r);
     if (x === "targetHead") {
       head = matchIndicatorHeader(r);
       level1 = level2 = null;
       pending.length = 0;
+      read = 0;
       continue;
     }
     if (x !== "target" || !head) continue;
     if (isEmptyRow(r)) {
-      pending.push(r);
+      // A blank row before the table's first target, or one cell drawn across the whole table, is a
+      // spacer; other blank rows are printed rows left empty, kept when a target row follows.
+      if (read > 0 && !isSpacerRow(r)) pending.push(r);
       continue;
     }
     // Blank rows between two targets are rows of the group above them (a printed row left empty).
     for (const _ of pending) pushTarget(doc, head, level1, level2, new Map(), P);
     pending.length = 0;
+    read++;
     const v = readIndicatorRow(r, head);
     const l1 = v.get("level1");
     const l2 = v.get("level2");
