@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { runExtractionEval, pc, type ExtractionResult } from "./extraction.ts";
 import { loadRealGold, runRealEval, type RealResult } from "./real.ts";
 import { runReviewEval, type ReviewEvalResult } from "./review.ts";
+import { runPerturbations, type PerturbResult } from "./perturb.ts";
 import { runValidationEval, type ValidationResult } from "./validation.ts";
 import { runDraftingEval, type DraftingResult } from "./drafting.ts";
 import { llmEvals, LLM_NOT_RUN_REASON, type LlmEvalResult } from "./llm.ts";
@@ -44,6 +45,12 @@ const headerKeys = ["name", "code", "department", "implementer", "period", "proj
 const headerWrong = workbooks.flatMap((f) => f.wrong.filter((w) => headerKeys.some((k) => new RegExp(`^documents\\[\\d+\\]\\.${k}$`).test(w.path))));
 const headerFields = loadRealGold().filter((g) => g.format === "xlsx").reduce((n, g) => n + g.documents.reduce((m, d) => m + headerKeys.filter((k) => d.doc[k] !== undefined && d.doc[k] !== null).length, 0), 0);
 log(`   工作簿表头字段 ${headerFields - headerWrong.length}/${headerFields} 正确`);
+
+log("== 1b'. 表样变体（tests/fixtures/families 各类表样，按填表人常见改动扰动后与原读取结果逐字段比较）");
+const perturb = await runPerturbations();
+for (const x of perturb) log(`   ${x.what}：${x.same}/${x.files} 个文件逐字段一致，字段 ${x.fields - x.diffs}/${x.fields}`);
+const perturbFields = perturb.reduce((n, x) => n + x.fields, 0);
+const perturbDiffs = perturb.reduce((n, x) => n + x.diffs, 0);
 
 log("== 1c. 申报表审核（对照 50 个按原文标注的项目）");
 const review = await runReviewEval(log);
@@ -88,6 +95,7 @@ const checks = [
   { name: `真实文件字段 F1 ≥ ${pc(TARGETS.realF1, 0)}`, ok: real.overall.f1 >= TARGETS.realF1, value: pc(real.overall.f1, 1) },
   { name: "工作簿表头字段 100%", ok: headerWrong.length === 0, value: `${headerFields - headerWrong.length}/${headerFields}` },
   { name: "真实文件非真实缺陷的错误级问题 = 0", ok: real.overall.falseErrors === 0, value: String(real.overall.falseErrors) },
+  { name: "表样变体逐字段一致", ok: perturbDiffs === 0, value: `${perturbFields - perturbDiffs}/${perturbFields}（${perturb.length} 种改动 × ${perturb[0]?.files ?? 0} 个文件）` },
   { name: "每个审核项 precision、recall ≥ 0.9", ok: review.belowGoal.length === 0, value: review.belowGoal.length ? `未达：${review.belowGoal.map((k) => `${k}（P ${pc(review.byItem[k]!.precision, 0)} R ${pc(review.byItem[k]!.recall, 0)}）`).join("、")}` : "全部达到" },
 ];
 
@@ -99,6 +107,7 @@ const result = {
   checks,
   extraction,
   real,
+  perturb,
   review,
   validation,
   drafting,
@@ -125,6 +134,7 @@ function markdown(r: {
   checks: { name: string; ok: boolean; value: string }[];
   extraction: ExtractionResult;
   real: RealResult;
+  perturb: PerturbResult[];
   review: ReviewEvalResult;
   validation: ValidationResult;
   drafting: DraftingResult;
@@ -181,6 +191,14 @@ function markdown(r: {
     if (f.wrong.length > 60) L.push(`| … ${f.wrong.length - 60} more | | |`);
     L.push("");
   }
+
+  L.push("## 1b'. Form-family variants (evals/perturb.ts)", "");
+  L.push("Each family fixture of tests/fixtures/families read, its blocks changed as clerks change forms, recognized again and compared field by field with the unchanged read.", "");
+  L.push("| change | files read the same | fields the same |", "|---|---:|---:|");
+  for (const x of r.perturb) L.push(`| ${x.what} | ${x.same}/${x.files} | ${x.fields - x.diffs}/${x.fields} |`);
+  L.push("");
+  for (const x of r.perturb) for (const f of x.failures) L.push(`- ${x.name} · ${f.file}: ${f.diffs.slice(0, 3).map((d) => `${d.path} ${cell(d.expected)} → ${cell(d.actual)}`).join("; ")}`);
+  L.push("");
 
   const rv = r.review;
   L.push("## 1c. Review of 申报表 (templates.md §3)", "");
