@@ -48,7 +48,7 @@ log(`   工作簿表头字段 ${headerFields - headerWrong.length}/${headerField
 
 log("== 1b'. 表样变体（tests/fixtures/families 各类表样，按填表人常见改动扰动后与原读取结果逐字段比较）");
 const perturb = await runPerturbations();
-for (const x of perturb) log(`   ${x.what}：${x.same}/${x.files} 个文件逐字段一致，字段 ${x.fields - x.diffs}/${x.fields}`);
+for (const x of perturb) log(`   ${x.what}（适用 ${x.applied} 个文件）：${x.same}/${x.files} 个文件逐字段一致，字段 ${x.fields - x.diffs}/${x.fields}`);
 const perturbFields = perturb.reduce((n, x) => n + x.fields, 0);
 const perturbDiffs = perturb.reduce((n, x) => n + x.diffs, 0);
 
@@ -194,8 +194,8 @@ function markdown(r: {
 
   L.push("## 1b'. Form-family variants (evals/perturb.ts)", "");
   L.push("Each family fixture of tests/fixtures/families read, its blocks changed as clerks change forms, recognized again and compared field by field with the unchanged read.", "");
-  L.push("| change | files read the same | fields the same |", "|---|---:|---:|");
-  for (const x of r.perturb) L.push(`| ${x.what} | ${x.same}/${x.files} | ${x.fields - x.diffs}/${x.fields} |`);
+  L.push("| change | files it applies to | files read the same | fields the same |", "|---|---:|---:|---:|");
+  for (const x of r.perturb) L.push(`| ${x.what} | ${x.applied} | ${x.same}/${x.files} | ${x.fields - x.diffs}/${x.fields} |`);
   L.push("");
   for (const x of r.perturb) for (const f of x.failures) L.push(`- ${x.name} · ${f.file}: ${f.diffs.slice(0, 3).map((d) => `${d.path} ${cell(d.expected)} → ${cell(d.actual)}`).join("; ")}`);
   L.push("");

@@ -101,6 +101,19 @@ function withNote(t: TableBlock): TableBlock {
   return { ...t, rows: [...t.rows, [{ text, paragraphs: [text], row: r, col: 0, rowSpan: 1, colSpan: t.nCols }]] };
 }
 
+/** The indicator table's header row printed again lower down (a PDF's repeated header row on a new page). */
+function withRepeatedHeader(t: TableBlock): TableBlock {
+  const h = t.rows.findIndex((row) => row.some((c) => /^(三级指标|三级目标)$/.test(c.text.replace(/\s+/g, ""))));
+  if (h < 0) return t;
+  const after = cleanBoundaries(t).filter((b) => b > h + 2);
+  if (after.length === 0) return t;
+  const at = after[Math.floor(after.length / 2)]!;
+  const header = t.rows[h]!;
+  if (header.some((c) => c.rowSpan > 1)) return t;
+  const copy = header.map((c) => ({ ...c, row: at }));
+  return { ...t, rows: [...t.rows.slice(0, at), copy, ...t.rows.slice(at).map((row) => shiftRows(row, 1))] };
+}
+
 function reindex(blocks: Block[]): Block[] {
   let i = 0;
   return blocks.map((b) => (b.kind === "table" ? { ...b, index: i++ } : b));
@@ -116,15 +129,34 @@ export const PERTURBATIONS: { name: string; what: string; apply: (blocks: Block[
   { name: "spacers", what: "表格中插入空白行", apply: (bs) => bs.map((b) => (b.kind === "table" ? withSpacers(b) : b)) },
   { name: "emptyColumn", what: "表格中间多一列空白列", apply: (bs) => bs.map((b) => (b.kind === "table" ? withEmptyColumn(b) : b)) },
   { name: "note", what: "表格末尾加一行整行的“注：…”", apply: (bs) => bs.map((b) => (b.kind === "table" ? withNote(b) : b)) },
+  { name: "repeatHeader", what: "指标表头行在表中再出现一次（PDF 跨页重复表头）", apply: (bs) => bs.map((b) => (b.kind === "table" ? withRepeatedHeader(b) : b)) },
+  {
+    name: "titleSuffix",
+    what: "标题带附注（…自评表（单位填报））、前面加“附件1”",
+    apply: (bs) =>
+      bs.flatMap((b): Block[] =>
+        b.kind === "paragraph" && /(自评表|申报表|目标表)$/.test(b.text.trim()) ? [{ ...b, text: "附件1" }, { ...b, text: `${b.text.trim()}（单位填报）` }] : [b],
+      ),
+  },
   { name: "split", what: "一张表在中间断成两张表（分页）", apply: (bs) => reindex(bs.flatMap((b): Block[] => (b.kind === "table" ? splitTable(b) : [b]))) },
 ];
 
 const strip = (docs: PerfDoc[]) => docs.map(({ provenance: _p, ...rest }) => rest);
 
+// Several at once, as a real form carries them.
+const byName = (n: string) => PERTURBATIONS.find((p) => p.name === n)!.apply;
+PERTURBATIONS.push({
+  name: "combined",
+  what: "以上多种同时出现（空格标签、*、空白行、空白列、注、重复表头、标题附注、断表）",
+  apply: (bs) => ["spaced", "starred", "spacers", "emptyColumn", "note", "repeatHeader", "titleSuffix", "split"].reduce((acc, n) => byName(n)(acc), bs),
+});
+
 export interface PerturbResult {
   name: string;
   what: string;
   files: number;
+  /** Files the change applies to (a file without, say, a repeatable header row is read unchanged). */
+  applied: number;
   /** Files read back with every field as the unperturbed read. */
   same: number;
   fields: number;
@@ -141,10 +173,12 @@ export async function runPerturbations(): Promise<PerturbResult[]> {
   }
   const out: PerturbResult[] = [];
   for (const p of PERTURBATIONS) {
-    const res: PerturbResult = { name: p.name, what: p.what, files: files.length, same: 0, fields: 0, diffs: 0, failures: [] };
+    const res: PerturbResult = { name: p.name, what: p.what, files: files.length, applied: 0, same: 0, fields: 0, diffs: 0, failures: [] };
     for (const f of files) {
       const { blocks, docs } = base.get(f)!;
-      const got = recognize(p.apply(blocks), f);
+      const changed = p.apply(blocks);
+      if (JSON.stringify(changed) !== JSON.stringify(blocks)) res.applied++;
+      const got = recognize(changed, f);
       const cmp = compareDoc(strip(docs), strip(got), "documents");
       res.fields += cmp.fields;
       res.diffs += cmp.diffs.length;
@@ -159,7 +193,7 @@ export async function runPerturbations(): Promise<PerturbResult[]> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const verbose = process.argv.includes("-v");
   for (const r of await runPerturbations()) {
-    console.log(`${r.name.padEnd(12)} ${r.what}：${r.same}/${r.files} 个文件逐字段一致，字段 ${r.fields - r.diffs}/${r.fields}`);
+    console.log(`${r.name.padEnd(12)} ${r.what}（适用 ${r.applied} 个文件）：${r.same}/${r.files} 个文件逐字段一致，字段 ${r.fields - r.diffs}/${r.fields}`);
     if (verbose) for (const f of r.failures) for (const d of f.diffs.slice(0, 5)) console.log(`    ${f.file} ${d.path}: ${JSON.stringify(d.expected)?.slice(0, 50)} → ${JSON.stringify(d.actual)?.slice(0, 50)}`);
   }
 }
