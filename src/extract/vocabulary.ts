@@ -200,14 +200,24 @@ export function formWordsIn(text: string): { count: number; title: FormKind | nu
 const UNITS = [...VOCABULARY.units].map((u) => toHalfWidth(u)).sort((a, b) => b.length - a.length);
 const UNIT_SET = new Set(UNITS);
 
-/** A cell that is only a measurement unit (万元, 人次, %). */
+const escapeRe = (u: string) => u.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const UNIT_ALT = UNITS.map(escapeRe).join("|");
+/** A rate unit made of two units: 元/米, 万元/公里, 次/年, 人次/月, 元每人. */
+const COMPOUND_UNIT = new RegExp(`(?:${UNIT_ALT})(?:/|每)(?:${UNIT_ALT})$`);
+
+/** A cell that is only a measurement unit (万元, 人次, %, 元/米). */
 export function isUnitWord(text: string): boolean {
-  return UNIT_SET.has(squash(toHalfWidth(text)));
+  const t = squash(toHalfWidth(text));
+  if (UNIT_SET.has(t)) return true;
+  const m = COMPOUND_UNIT.exec(t);
+  return m !== null && m.index === 0;
 }
 
-/** The longest unit the text ends with ("6.47亿元" → 亿元), or null. */
+/** The longest unit the text ends with ("6.47亿元" → 亿元, "440元/米" → 元/米), or null. */
 export function unitSuffix(text: string): string | null {
   const t = squash(toHalfWidth(text));
+  const compound = COMPOUND_UNIT.exec(t);
+  if (compound) return compound[0];
   return UNITS.find((u) => t.endsWith(u)) ?? null;
 }
 

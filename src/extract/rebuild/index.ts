@@ -22,6 +22,7 @@
 // and the parts they share: templates.ts (columns, header rows, templates), align.ts (cell types and
 // the order-preserving placement), cells.ts (output rows → grid table).
 import type { Block, ParagraphBlock, TableBlock } from "../../ingest/blocks.ts";
+import { level1Of, level2Of, isPlaceholderText } from "../vocabulary.ts";
 import { toTable } from "./cells.ts";
 import { rebuildRowsTable } from "./rowsTable.ts";
 import { rebuildLines } from "./runs.ts";
@@ -29,7 +30,8 @@ import { rebuildStream, isRunTogether } from "./stream.ts";
 
 /** Blocks as read → the same blocks with their form pieces rebuilt as grid tables (new tables numbered
  * after the existing ones, paragraphs numbered again in order). */
-export function rebuildBlocks(blocks: Block[]): Block[] {
+export function rebuildBlocks(input: Block[]): Block[] {
+  const blocks = joinLoneCells(input);
   let nextTable = Math.max(-1, ...blocks.filter((b): b is TableBlock => b.kind === "table").map((b) => b.index)) + 1;
   const out: Block[] = [];
   let run: ParagraphBlock[] = [];
@@ -49,6 +51,60 @@ export function rebuildBlocks(blocks: Block[]): Block[] {
   // paragraphs taken into tables leave gaps, title lines split off add some: number them again in order
   let p = 0;
   return out.map((b) => (b.kind === "paragraph" && b.index !== p++ ? { ...b, index: p - 1 } : b));
+}
+
+/** A line that is one cell of a form row whose other cells were merged away: a level name or a placeholder. */
+function isLoneCell(p: ParagraphBlock): boolean {
+  const t = p.text.trim();
+  return t !== "" && t.length <= 12 && !/[\t|]/.test(t) && (level1Of(t) !== null || level2Of(t) !== null || isPlaceholderText(t));
+}
+
+/**
+ * Pasted rows with a single cell (二级 质量 under 一级 产出, whose cell the paste dropped) come as lines
+ * without separators, which the reader takes for paragraphs and which cut the form's table in pieces:
+ * such lines right after a `rows` table are rows of it, and a `rows` table after them continues it.
+ */
+function joinLoneCells(blocks: Block[]): Block[] {
+  const out: Block[] = [];
+  let open: TableBlock | null = null;
+  let pending: ParagraphBlock[] = [];
+  const addRow = (t: TableBlock, cells: TableBlock["rows"][number]) => {
+    const row = t.rows.length;
+    t.rows.push(cells.map((c) => ({ ...c, row })));
+  };
+  const flushPending = () => {
+    if (open) for (const p of pending) addRow(open, [{ text: p.text.trim(), paragraphs: [p.text.trim()], row: 0, col: 0, rowSpan: 1, colSpan: 1, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.page !== undefined ? { page: p.page } : {}) }]);
+    else out.push(...pending);
+    pending = [];
+  };
+  for (const b of blocks) {
+    if (b.kind === "paragraph") {
+      if (open && isLoneCell(b)) {
+        pending.push(b);
+        continue;
+      }
+      flushPending();
+      open = null;
+      out.push(b);
+      continue;
+    }
+    if (b.layout === "rows" && open && pending.length && (b as { sheet?: string }).sheet === (open as { sheet?: string }).sheet) {
+      flushPending();
+      for (const r of b.rows) addRow(open, r);
+      open.nCols = Math.max(open.nCols, b.nCols);
+      continue;
+    }
+    flushPending();
+    if (b.layout === "rows") {
+      open = { ...b, rows: [...b.rows] };
+      out.push(open);
+    } else {
+      open = null;
+      out.push(b);
+    }
+  }
+  flushPending();
+  return out;
 }
 
 /** A run of paragraphs between tables: consecutive run-together paragraphs are rebuilt as one stream

@@ -188,6 +188,7 @@ function spacesRows(paras: ParagraphBlock[]): Built[] {
   let headers = 0;
   let pending: Tok[] | null = null; // a line of block labels waiting for the header line below it
   let prevHeader: Tok[] | null = null; // the header row just read (a wrapped header continues it)
+  let labelRow: number | null = null; // cells of the row of labels just read (its values follow)
   const finish = () => {
     if (from >= 0 && headers > 0) built.push({ from, to, rows });
     rows = [];
@@ -249,6 +250,24 @@ function spacesRows(paras: ParagraphBlock[]): Built[] {
       if (isTitleText(line)) continue;
       if (from < 0) from = i;
       tpl = null;
+      rows.push(toks.map((k, c) => outOfTok(k, c, false)));
+      to = i + 1;
+      // a row of labels only (项目名称 主管部门 实施单位): its values are the next line, cell for cell
+      labelRow = toks.length >= 2 && texts.every((x) => headerFieldOf(x) !== null || isNarrativeLabel(x) || isBlockLabel(x)) ? toks.length : null;
+      continue;
+    }
+    // its values: under the last labels when there are fewer (a block label before them has no value)
+    if (!tpl && labelRow !== null && toks.length <= labelRow && from >= 0) {
+      const offset = labelRow - toks.length;
+      rows.push(toks.map((k, c) => outOfTok(k, c + offset, offset > 0)));
+      to = i + 1;
+      labelRow = null;
+      continue;
+    }
+    labelRow = null;
+    // before any column header: a line that names a block, a funds row or a labelled amount
+    // (资金情况（万元） 年度资金总额： 153.5, 其中：1.中央资金) is a row of the form's header part
+    if (!tpl && from >= 0 && (isBlockLabel(first) || fundsRowOf(first) !== null || texts.some((x) => x !== first && (headerFieldOf(x) !== null || inlineField(x) !== null)))) {
       rows.push(toks.map((k, c) => outOfTok(k, c, false)));
       to = i + 1;
       continue;
