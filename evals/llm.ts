@@ -14,7 +14,7 @@ import { extractBuffer } from "../src/pipeline.ts";
 import { ingest } from "../src/ingest/index.ts";
 import type { SelfEvalDoc } from "../src/domain/document.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../tests/helpers/fakeOpenAI.ts";
-import { fillWithLlm, unresolvedPaths } from "../src/extract/llmFallback.ts";
+import { fillWithLlm, unresolvedPaths } from "../src/llmFallback.ts";
 import type { TableBlock } from "../src/ingest/blocks.ts";
 import { SEEDS_DIR } from "./seeds.ts";
 

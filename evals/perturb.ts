@@ -15,7 +15,7 @@ import { ingest } from "../src/ingest/index.ts";
 import { recognize } from "../src/extract/index.ts";
 import {
   fundsColumnOf, fundsRowOf, goalColumnOf, headerFieldOf, indicatorColumnOf, isFundsBlockLabel, isGoalsBlockLabel, isIndicatorBlockLabel, isTotalLabel,
-} from "../src/extract/vocabulary.ts";
+} from "../src/domain/vocabulary.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIR = join(ROOT, "tests/fixtures/families");

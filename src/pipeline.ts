@@ -4,7 +4,7 @@ import type { FileResult, PerfDoc, SheetInfo } from "./domain/document.ts";
 import { IngestError, type IngestResult, type TableBlock } from "./ingest/blocks.ts";
 import type { Finding } from "./domain/finding.ts";
 import type { Llm } from "./llm/index.ts";
-import { fillWithLlm, unresolvedPaths } from "./extract/llmFallback.ts";
+import { fillWithLlm, unresolvedPaths } from "./llmFallback.ts";
 import { recognizeReport } from "./extract/report.ts";
 import { recognizeSelfEval } from "./extract/selfEval.ts";
 import type { ParagraphBlock } from "./ingest/blocks.ts";
@@ -14,7 +14,7 @@ import { rebuildBlocks } from "./extract/rebuild/index.ts";
 import { emptyTargetForm } from "./extract/targetForm.ts";
 import { emptyDept } from "./extract/dept.ts";
 import { paraProvOf } from "./extract/rows.ts";
-import { formWordsIn, titleKindOf } from "./extract/vocabulary.ts";
+import { formWordsIn, titleKindOf } from "./domain/vocabulary.ts";
 
 export interface ExtractOptions extends IngestOptions {
   /** When given, tables the recognizer could not map completely are completed by the LLM (grounded). */

@@ -78,6 +78,21 @@ const RULES: Rule[] = [
     exceptTargets: ["src/llm/index.ts"],
   },
   {
+    id: "extract",
+    rule: "src/extract imports no judging layer (score, validate, suggest, review)",
+    why: "reading a form comes before judging it; what both need (the form vocabulary) lives in src/domain",
+    files: ["src/extract/**"],
+    forbid: ["src/score/**", "src/validate/**", "src/suggest/**", "src/review/**"],
+  },
+  {
+    id: "judging",
+    rule: "score, validate, suggest and review import nothing from src/extract or src/ingest",
+    why: "they judge documents, whatever file they were read from; layout knowledge stays with the recognizer",
+    files: ["src/score/**", "src/validate/**", "src/suggest/**", "src/review/**"],
+    forbid: ["src/extract/**", "src/ingest/**"],
+    typesAllowed: true,
+  },
+  {
     id: "store",
     rule: "server/ reaches the store only through src/store/index.ts",
     why: "src/store is the only place that knows SQL; routes see its interface, not its tables",

@@ -11,7 +11,7 @@ import { draftData, estimateTokens, styleExample } from "../src/draft/data.ts";
 import { defaultProfile } from "../src/score/profile.ts";
 import { extractBuffer } from "../src/pipeline.ts";
 import { ingest } from "../src/ingest/index.ts";
-import { fillWithLlm, tableText, unresolvedPaths } from "../src/extract/llmFallback.ts";
+import { fillWithLlm, tableText, unresolvedPaths } from "../src/llmFallback.ts";
 import { suggestWithLlm } from "../src/suggest/llm.ts";
 import type { SelfEvalDoc } from "../src/domain/document.ts";
 import type { TableBlock } from "../src/ingest/blocks.ts";

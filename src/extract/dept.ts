@@ -6,7 +6,7 @@ import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchHeaderBy } from "./header.ts";
 import { isEmptyRow, provOf, type RCell, type RRow } from "./rows.ts";
 import { cutLastRow, groupIndicators, joinCells, readFunds } from "./selfEval.ts";
-import { labelKey } from "./vocabulary.ts";
+import { labelKey } from "../domain/vocabulary.ts";
 import { isLabelText, pick } from "./fields.ts";
 
 export interface DeptContext {

@@ -18,7 +18,7 @@ import {
   labelKey,
   titleKindOf,
   type HeaderField,
-} from "./vocabulary.ts";
+} from "../domain/vocabulary.ts";
 
 export interface FieldHit {
   /** A header field of the vocabulary, or "narrative" for a labelled text box (评价结论, 存在问题 …). */

@@ -21,7 +21,7 @@ import {
   type FundsRowKey,
   type GoalField,
   type IndicatorField,
-} from "./vocabulary.ts";
+} from "../domain/vocabulary.ts";
 
 export interface FundsLine {
   key: FundsRowKey;

@@ -12,7 +12,7 @@ import { recognizeTargetForm } from "./targetForm.ts";
 import { recognizeDept } from "./dept.ts";
 import { readFormBody, type FormBody } from "./formBody.ts";
 import { matchIndicatorHeader } from "./indicatorTable.ts";
-import { headerFieldOf, inlineField, titleKindOf, type FormKind } from "./vocabulary.ts";
+import { headerFieldOf, inlineField, titleKindOf, type FormKind } from "../domain/vocabulary.ts";
 import { rebuildBlocks } from "./rebuild/index.ts";
 
 interface Title {

@@ -5,7 +5,7 @@ import type { TargetParts } from "../domain/document.ts";
 import { matchHeaderBy, type HeaderMap } from "./header.ts";
 import { squash } from "../domain/text.ts";
 import type { RCell, RRow } from "./rows.ts";
-import { indicatorColumnOf, labelKey, type IndicatorField } from "./vocabulary.ts";
+import { indicatorColumnOf, labelKey, type IndicatorField } from "../domain/vocabulary.ts";
 
 export interface IndicatorHeader {
   map: HeaderMap<IndicatorField>;

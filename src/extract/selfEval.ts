@@ -6,7 +6,7 @@ import { pick } from "./fields.ts";
 import { readFormBody, type FormBody, type FundsLine, type RawIndicator } from "./formBody.ts";
 import { joinTarget } from "./indicatorTable.ts";
 import { provOf, type RCell, type RRow } from "./rows.ts";
-import type { IndicatorField } from "./vocabulary.ts";
+import type { IndicatorField } from "../domain/vocabulary.ts";
 
 export interface SelfEvalContext {
   file: string;

@@ -7,7 +7,7 @@ import type { ParagraphBlock } from "../ingest/blocks.ts";
 import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "../domain/text.ts";
 import { readLabelledFields, pick, newOrContinuing, type FieldHit } from "./fields.ts";
 import { isEmptyRow, isNoteRow, isSpacerRow, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
-import { inlineField, type HeaderField, type IndicatorField } from "./vocabulary.ts";
+import { inlineField, type HeaderField, type IndicatorField } from "../domain/vocabulary.ts";
 import { joinTarget, matchIndicatorHeader, readIndicatorRow, type IndicatorHeader } from "./indicatorTable.ts";
 
 /** Header fields whose blank value a reviewer notices (MISSING_FIELD reads `fields`). */

@@ -3,7 +3,7 @@
 // exists, a concrete fix. Pure: a form in, judgements out.
 import type { Provenance, Target, TargetFormDoc } from "../domain/document.ts";
 import { squash, toHalfWidth } from "../domain/text.ts";
-import { isPlaceholderText, level1Of, level2Of } from "../extract/vocabulary.ts";
+import { isPlaceholderText, level1Of, level2Of } from "../domain/vocabulary.ts";
 import { hasDigit } from "../validate/vague.ts";
 import { isMeasurable, suggestFormTarget } from "../suggest/index.ts";
 import { countsIn, fmtWan, looksLikeYuan, moneyIn, near, productsIn, subsetSums } from "./money.ts";

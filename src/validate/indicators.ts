@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Finding } from "../domain/finding.ts";
 import type { SelfEvalDoc } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
-import { isPlaceholderText } from "../extract/vocabulary.ts";
+import { isPlaceholderText } from "../domain/vocabulary.ts";
 import { level1Group, q, whereDoc, whereIndicator, type SelfEvalContext } from "./context.ts";
 import { hasDigit, normalizeValue, vagueActual, vagueTarget } from "./vague.ts";
 import { parseQuantity } from "../score/quantity.ts";

@@ -3,7 +3,7 @@
 import type { Finding } from "../domain/finding.ts";
 import type { Provenance } from "../domain/document.ts";
 import { finding } from "./catalogue.ts";
-import { isPlaceholderText } from "../extract/vocabulary.ts";
+import { isPlaceholderText } from "../domain/vocabulary.ts";
 import { q, whereDoc, type TargetFormContext } from "./context.ts";
 import { vagueTarget } from "./vague.ts";
 import { suggestFormTarget } from "../suggest/index.ts";

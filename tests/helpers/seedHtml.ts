@@ -3,7 +3,7 @@
 // the way the recognizer reads a grid. Two grids of one form agree when every non-empty cell of every
 // row lies under the same header, whatever their spans and column counts.
 import type { TableBlock } from "../../src/ingest/blocks.ts";
-import { fundsColumnOf, goalColumnOf, indicatorColumnOf } from "../../src/extract/vocabulary.ts";
+import { fundsColumnOf, goalColumnOf, indicatorColumnOf } from "../../src/domain/vocabulary.ts";
 
 export interface HCell {
   text: string; // whitespace removed

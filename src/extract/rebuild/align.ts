@@ -10,7 +10,7 @@ import {
   level2Of,
   operatorPrefix,
   unitSuffix,
-} from "../vocabulary.ts";
+} from "../../domain/vocabulary.ts";
 import { type Role, type Col, norm } from "./templates.ts";
 
 type Kind = "E" | "ELL" | "POINTS" | "PCT" | "NUM" | "OP" | "PH" | "UNIT" | "OPVAL" | "QTY" | "TEXT";

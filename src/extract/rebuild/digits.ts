@@ -1,7 +1,7 @@
 // Runs of digits in run-together text, split only where the numbers confirm the split: funds rows
 // (执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率) and indicator rows (分值/得分 ranges, the rows above,
 // targets found by repetition). What no check confirms is left unsplit.
-import { operatorPrefix, unitAt, unitSuffix } from "../vocabulary.ts";
+import { operatorPrefix, unitAt, unitSuffix } from "../../domain/vocabulary.ts";
 import type { Role, Col, Template } from "./templates.ts";
 import { wordAt } from "./together.ts";
 

@@ -11,7 +11,7 @@
 //  - run-together paragraphs (OCR of a Word file, no separators at all): split at the vocabulary's labels;
 //    runs of digits are split only where the numbers confirm the split, the rest is kept as unplaced text.
 //
-// Everything the stage knows about forms comes from the vocabulary (vocabulary.ts, data/forms.json).
+// Everything the stage knows about forms comes from the vocabulary (src/domain/vocabulary.ts, data/forms.json).
 // Cells whose column was inferred carry `inferred: true`; grid tables from other readers pass unchanged.
 //
 // This file dispatches each piece to its stage:
@@ -22,7 +22,7 @@
 // and the parts they share: templates.ts (columns, header rows, templates), align.ts (cell types and
 // the order-preserving placement), cells.ts (output rows → grid table).
 import type { Block, ParagraphBlock, TableBlock } from "../../ingest/blocks.ts";
-import { level1Of, level2Of, isPlaceholderText } from "../vocabulary.ts";
+import { level1Of, level2Of, isPlaceholderText } from "../../domain/vocabulary.ts";
 import { toTable } from "./cells.ts";
 import { rebuildRowsTable } from "./rowsTable.ts";
 import { rebuildLines } from "./runs.ts";

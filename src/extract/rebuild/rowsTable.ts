@@ -2,7 +2,7 @@
 // to the row end): each data row is placed under the header row above it; a row outside any form block
 // is realigned under the numbers of the row above.
 import type { TableBlock } from "../../ingest/blocks.ts";
-import { fundsRowOf, isTotalLabel } from "../vocabulary.ts";
+import { fundsRowOf, isTotalLabel } from "../../domain/vocabulary.ts";
 import { type Template, norm, headerOf, makeTemplate, isKeyText } from "./templates.ts";
 import { type CT, classify, isNumber, place } from "./align.ts";
 import { type OutRow, outOf, toTable, rowFromPlacement } from "./cells.ts";

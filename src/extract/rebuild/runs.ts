@@ -14,7 +14,7 @@ import {
   labelKey,
   level1Of,
   level2Of,
-} from "../vocabulary.ts";
+} from "../../domain/vocabulary.ts";
 import {
   type Template,
   norm,

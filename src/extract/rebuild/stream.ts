@@ -3,7 +3,7 @@
 // confirms is kept as unplaced text.
 import type { ParagraphBlock, UnplacedText } from "../../ingest/blocks.ts";
 import { toHalfWidth } from "../../domain/text.ts";
-import { VOCABULARY, indicatorColumnOf } from "../vocabulary.ts";
+import { VOCABULARY, indicatorColumnOf } from "../../domain/vocabulary.ts";
 import { type Family, type Role, type Template, norm, makeTemplate } from "./templates.ts";
 import { type OutCell, type OutRow, rowFromPlacement } from "./cells.ts";
 import { type WordInfo, afterNotes, type Match, wordAt, headerRunAt } from "./together.ts";

@@ -15,7 +15,7 @@ import {
   titleKindOf,
   type FundsField,
   type IndicatorField,
-} from "../vocabulary.ts";
+} from "../../domain/vocabulary.ts";
 
 export type Family = "funds" | "goals" | "ind";
 export type Role =

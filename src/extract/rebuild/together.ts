@@ -1,7 +1,7 @@
 // The run-together tokenizer (OCR of a Word file, no separators at all): the vocabulary's labels as a
 // lexicon matched longest first (notes inside a printed label skipped), and header rows written as a
 // run of labels.
-import { VOCABULARY, labelKey } from "../vocabulary.ts";
+import { VOCABULARY, labelKey } from "../../domain/vocabulary.ts";
 import { type Family, type Col, headerOf } from "./templates.ts";
 
 export interface WordInfo {

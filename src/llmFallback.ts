@@ -1,13 +1,13 @@
 // LLM fallback for what the deterministic recognizer could not map: only the unresolved table is sent
 // (as text), the model returns values for named interchange paths, and every value must be found in
 // that table after normalisation (grounding). Ungrounded values are dropped and reported.
-import type { Indicator, PerfDoc } from "../domain/document.ts";
-import type { Finding } from "../domain/finding.ts";
-import type { TableBlock } from "../ingest/blocks.ts";
-import type { Llm } from "../llm/index.ts";
-import { applyEdit, readField } from "../domain/edit.ts";
-import { finding } from "../validate/catalogue.ts";
-import { parseNumber, squash, toHalfWidth } from "../domain/text.ts";
+import type { Indicator, PerfDoc } from "./domain/document.ts";
+import type { Finding } from "./domain/finding.ts";
+import type { TableBlock } from "./ingest/blocks.ts";
+import type { Llm } from "./llm/index.ts";
+import { applyEdit, readField } from "./domain/edit.ts";
+import { finding } from "./validate/catalogue.ts";
+import { parseNumber, squash, toHalfWidth } from "./domain/text.ts";
 
 /** The part of a free-text report sent to the model (its opening sections carry the project and funds). */
 export const REPORT_TEXT_LIMIT = 4000;
@@ -108,7 +108,7 @@ export async function fillWithLlm<D extends PerfDoc>(doc: D, index: number, sour
   }
   // Loaded here, not at the top: this module is on every upload's path (the extraction worker), which
   // must not load the model SDK and the cache's SQLite for files the model never sees.
-  const { ExtractFallbackOutputSchema } = await import("../llm/index.ts");
+  const { ExtractFallbackOutputSchema } = await import("./llm/index.ts");
   const r = await llm.structured({
     prompt: "extract-fallback",
     vars: {

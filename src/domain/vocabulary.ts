@@ -1,10 +1,11 @@
-// The form-family vocabulary (data/forms.json) with its schema, and the lookups the recognizer and the
-// text rebuilder use: which field a label names, which column a header cell is, which 一级/二级
-// category a level name is. Labels are compared in one normal form (labelKey), so "全年预算数（A）",
+// The form-family vocabulary (data/forms.json) with its schema, and its lookups: which field a label
+// names, which column a header cell is, which 一级/二级 category a level name is, which cell means "does
+// not apply". Shared vocabulary: the recognizer and the text rebuilder (src/extract) read forms with it,
+// the validator and the review (src/validate, src/review) judge their rows by it. Labels are compared in one normal form (labelKey), so "全年预算数（A）",
 // "＊项目名称：" and "其中：1.中央资金" find their entries.
 import { z } from "zod";
 import data from "./data/forms.json" with { type: "json" };
-import { squash, toHalfWidth } from "../domain/text.ts";
+import { squash, toHalfWidth } from "./text.ts";
 
 export const FORM_KINDS = ["自评表", "目标申报表", "部门整体自评表", "部门整体目标表"] as const;
 export type FormKind = (typeof FORM_KINDS)[number];
