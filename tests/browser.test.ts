@@ -363,6 +363,23 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     await page.reload();
     await page.waitForSelector('li.job[data-kind="export"] a.job-download');
     expect(await page.locator("li.job").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-kind")))).toEqual(["export", "review", "check"]);
+
+    // A progress stream that drops (a restarted server, a proxy) is reopened: the row still reaches its end.
+    // (The job is answered as queued even if this fast runner already finished it, so the page must follow it.)
+    let opened = 0;
+    await page.route("**/api/workspaces/*/jobs", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), state: "queued" } });
+    });
+    await page.route("**/api/jobs/*/events", (route) => (opened++ === 0 ? route.abort() : route.continue()));
+    const checks = page.locator('li.job[data-kind="check"]');
+    const before = await checks.count();
+    await page.click("#job-check");
+    await expect.poll(() => checks.count(), { timeout: UI_WAIT_MS }).toBe(before + 1);
+    const again = checks.first();
+    await expect.poll(() => again.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe("succeeded");
+    expect(opened).toBe(2);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
     expect(pageErrors).toEqual([]);
   }, 120_000);
 

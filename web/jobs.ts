@@ -3,7 +3,7 @@
 // it, and see its result when it ends — counts with links to the documents, the review's items, the
 // exported file to download. Jobs already queued or running when the page opens are followed too, so
 // a job started by a colleague or before a reload shows the same way.
-import { api, downloadUrl, followJob, type JobView, type WorkspaceJobRequest } from "./api.ts";
+import { api, ApiFailure, downloadUrl, followJob, type JobView, type WorkspaceJobRequest } from "./api.ts";
 import { append, clear, fmtSize, h, toast } from "./dom.ts";
 import { errorText } from "./shell.ts";
 
@@ -120,6 +120,9 @@ export class JobsPanel {
   private list = h("ul", { class: "jobs", "aria-live": "polite" });
   private rows = new Map<number, HTMLElement>();
   private followed = new Set<number>();
+  /** The last state shown per job, and how often its stream was reopened after dropping. */
+  private states = new Map<number, JobView["state"]>();
+  private retries = new Map<number, number>();
 
   constructor(
     private workspaceId: number,
@@ -157,8 +160,13 @@ export class JobsPanel {
       this.rows.set(job.id, li);
       this.list.prepend(li);
     }
-    renderJob(li, job, (j) => void this.cancel(j), this.engine);
+    this.render(li, job);
     if (!FINAL.has(job.state)) this.follow(job.id);
+  }
+
+  private render(li: HTMLElement, job: JobView): void {
+    this.states.set(job.id, job.state);
+    renderJob(li, job, (j) => void this.cancel(j), this.engine);
   }
 
   private follow(id: number): void {
@@ -172,22 +180,32 @@ export class JobsPanel {
           return;
         }
         const li = this.rows.get(id);
-        if (li) renderJob(li, e.job, (j) => void this.cancel(j), this.engine);
+        if (li) this.render(li, e.job);
         if (e.type === "end") this.onEnd(e.job);
       },
       this.signal,
     )
       .catch((err) => {
-        if (!this.signal.aborted) toast(`无法获取任务 #${id} 的进度：${errorText(err)}`);
+        if (this.signal.aborted) return;
+        toast(`无法获取任务 #${id} 的进度：${errorText(err)}`);
+        if (err instanceof ApiFailure && err.status === 404) this.retries.set(id, Infinity);
       })
-      .finally(() => this.followed.delete(id));
+      .finally(() => {
+        this.followed.delete(id);
+        // The stream dropped before the job ended (a restarted server, a proxy's timeout): reopen it.
+        const n = this.retries.get(id) ?? 0;
+        if (!this.signal.aborted && !FINAL.has(this.states.get(id) ?? "queued") && n < 30) {
+          this.retries.set(id, n + 1);
+          window.setTimeout(() => this.follow(id), 2000);
+        }
+      });
   }
 
   private async cancel(job: JobView): Promise<void> {
     try {
       const j = await api.cancelJob(job.id);
       const li = this.rows.get(job.id);
-      if (li) renderJob(li, j, (x) => void this.cancel(x), this.engine);
+      if (li) this.render(li, j);
     } catch (e) {
       toast(errorText(e));
     }
