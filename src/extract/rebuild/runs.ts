@@ -34,11 +34,14 @@ import { type OutCell, type OutRow, toTable, rowFromPlacement } from "./cells.ts
  * one cell per line. */
 export function rebuildLines(paras: ParagraphBlock[], newIndex: () => number): Block[] {
   if (!holdsForm(paras)) return paras;
+  // Cells separated by runs of spaces (or a tab, or an ideographic space) keep a value's own single
+  // spaces (15 其他经费, 2024年1月 — 12月); text whose cells are separated by single spaces splits at each.
+  const split = separatorOf(paras);
   const spaces = paras.some((p) => {
-    const w = splitSpaces(p.text);
+    const w = split(p.text);
     return w.length >= 3 && headerOf(w) !== null;
   });
-  const built = spaces ? spacesRows(paras) : linesRows(paras);
+  const built = spaces ? spacesRows(paras, split) : linesRows(paras);
   if (!built.length) return paras;
   const out: Block[] = [];
   let k = 0;
@@ -140,6 +143,15 @@ interface Built {
 }
 
 const splitSpaces = (s: string) => s.trim().split(/[\s\u00a0\u3000]+/).filter((x) => x !== "");
+const WIDE_GAP = /[ \u00a0]{2,}|\t|\u3000+/;
+const splitWide = (s: string) => s.trim().split(WIDE_GAP).map((x) => x.trim()).filter((x) => x !== "");
+
+/** How the run separates its cells: by wide gaps when nearly every line with a gap has a wide one. */
+function separatorOf(paras: ParagraphBlock[]): (s: string) => string[] {
+  const gapped = paras.map((p) => p.text.trim()).filter((t) => /[\s\u00a0\u3000]/.test(t));
+  const wide = gapped.filter((t) => WIDE_GAP.test(t)).length;
+  return gapped.length >= 3 && wide >= 0.8 * gapped.length ? splitWide : splitSpaces;
+}
 
 function tokOf(p: ParagraphBlock, at: number, text: string): Tok {
   const t: Tok = { text, paragraphs: [text], at };
@@ -158,9 +170,9 @@ function outOfTok(k: Tok, col: number, inferred: boolean): OutCell {
 
 /** Cells separated by spaces: one row per line; labels wrapped onto the next line are joined back, and
  * a line of block labels (项目资金（万元）) joins the header line below it. */
-function spacesRows(paras: ParagraphBlock[]): Built[] {
+function spacesRows(paras: ParagraphBlock[], split: (s: string) => string[]): Built[] {
   // lines → token lists, with wrapped labels joined
-  const lines: Tok[][] = paras.map((p, i) => splitSpaces(p.text).map((w) => tokOf(p, i, w)));
+  const lines: Tok[][] = paras.map((p, i) => split(p.text).map((w) => tokOf(p, i, w)));
   for (let i = 0; i < lines.length; i++) {
     const cur = lines[i]!;
     if (!cur.length) continue;
