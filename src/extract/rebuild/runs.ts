@@ -374,6 +374,25 @@ function linesRows(paras: ParagraphBlock[]): Built[] {
       continue;
     }
     if (isKeyText(k.text) && !(tpl && fundsRowOf(k.text))) {
+      // a row of labels over a row of values (项目名称 / 主管部门 / 实施单位, then their three values):
+      // paired one for one when as many values as labels follow
+      const isPlainLabel = (t: Tok | undefined) => t !== undefined && headerFieldOf(t.text) !== null && !inlineField(t.text);
+      let n = 0;
+      while (isPlainLabel(toks[i + n])) n++;
+      if (n >= 2) {
+        let j = i + n;
+        const vals: Tok[] = [];
+        while (j < toks.length && !structural(j) && !isTitleText(toks[j]!.text)) vals.push(toks[j++]!);
+        if (vals.length === n) {
+          if (from < 0) from = k.at;
+          tpl = null;
+          rows.push(toks.slice(i, i + n).map((x, c) => outOfTok(x, c, false)));
+          rows.push(vals.map((x, c) => outOfTok(x, c, true)));
+          to = vals[n - 1]!.at + 1;
+          i = j;
+          continue;
+        }
+      }
       // label | value: the value is every following line up to the next structural line
       let j = i + 1;
       const vals: Tok[] = [];
