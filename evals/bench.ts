@@ -167,24 +167,12 @@ type JobsBench = {
 };
 console.log(`
 jobs: ${BATCH}-file batch check, in process (SQLite) and by 1, 2, 4 jixiao worker processes (PostgreSQL)…`);
-const jobsChild = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "evals/bench-jobs.ts")], {
-  encoding: "utf8",
-  env: { ...process.env, BENCH_JOBS_FILES: String(BATCH) },
-  maxBuffer: 16 * 1024 * 1024,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let jobs: JobsBench | { error: string };
-try {
-  jobs = JSON.parse(jobsChild.stdout.trim().split("\n").pop()!) as JobsBench;
-} catch {
-  jobs = { error: `evals/bench-jobs.ts failed (exit ${jobsChild.status})` };
-  console.error(jobs.error);
-}
+const jobs = childFigures<JobsBench>("evals/bench-jobs.ts", { BENCH_JOBS_FILES: String(BATCH) }, (out) => JSON.parse(out.trim().split("\n").pop()!));
 const jobLines: string[] = [];
 if ("error" in jobs) jobLines.push(`Jobs: not measured — ${jobs.error}.`);
 else {
   const base = jobs.sqlite?.docs_per_s ?? NaN;
-  const runs = [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
+  const runs = jobRuns(jobs);
   jobLines.push(
     `Jobs: batch check of ${jobs.files} generated files (${jobs.documents} documents) in jobs of ${jobs.files_per_job} files, on ${jobs.cores} cores (${jobs.cpu}), each configuration warmed up, then the median of its timed batches; ` +
       `GET /api/documents/:id of random documents of the batch, ${jobs.reads_per_s} a second, while it runs (target p95 < ${jobs.read_target_ms} ms).`,
@@ -204,20 +192,9 @@ else {
 // above), with the pool of reader threads and with one fresh thread per file (evals/bench-uploads.ts).
 console.log(`
 uploads: 20 concurrent uploads of seed 003 to a running server, reader pool and thread per file…`);
-const uploadsChild = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "evals/bench-uploads.ts")], {
-  encoding: "utf8",
-  maxBuffer: 16 * 1024 * 1024,
-  stdio: ["ignore", "pipe", "inherit"],
-});
 type UploadBurst = { mode: "pool" | "thread-per-file"; burst: number; p50: number; p95: number; max: number; stored: number };
-let uploads: { uploads: number; targetP95Ms: number; bursts: UploadBurst[] } | { error: string };
-try {
-  if (uploadsChild.status !== 0) throw new Error();
-  uploads = JSON.parse(readFileSync(join(RESULTS, "bench-uploads.json"), "utf8"));
-} catch {
-  uploads = { error: `evals/bench-uploads.ts failed (exit ${uploadsChild.status})` };
-  console.error(uploads.error);
-}
+// (the script prints its table; its figures are the JSON it writes)
+const uploads = childFigures<{ uploads: number; targetP95Ms: number; bursts: UploadBurst[] }>("evals/bench-uploads.ts", {}, () => JSON.parse(readFileSync(join(RESULTS, "bench-uploads.json"), "utf8")));
 const uploadLines: string[] = [];
 if ("error" in uploads) uploadLines.push(`Uploads: not measured — ${uploads.error}.`);
 else {
@@ -226,7 +203,7 @@ else {
     "",
     "| reader | burst | p50 (s) | p95 (s) | max (s) | stored |",
     "|---|---:|---:|---:|---:|---:|",
-    ...uploads.bursts.map((b) => `| ${b.mode} | ${b.burst} | ${round(b.p50 / 1000)} | ${round(b.p95 / 1000)} | ${round(b.max / 1000)} | ${b.stored}/${(uploads as { uploads: number }).uploads} |`),
+    ...uploads.bursts.map((b) => `| ${b.mode} | ${b.burst} | ${round(b.p50 / 1000)} | ${round(b.p95 / 1000)} | ${round(b.max / 1000)} | ${b.stored}/${uploads.uploads} |`),
   );
   for (const b of uploads.bursts) console.log(`uploads (${b.mode}, burst ${b.burst}): p50 ${round(b.p50 / 1000)} s, p95 ${round(b.p95 / 1000)} s, stored ${b.stored}/${uploads.uploads}`);
 }
@@ -237,14 +214,14 @@ const seedDocx = rows.filter((r) => r.format === "docx");
 const worstDocx = Math.max(...seedDocx.map((r) => r.check_ratio));
 const targets: { name: string; value: number | string; ok: boolean }[] = [{ name: `seed .docx extract+check ≤ ${DOCX_TARGET} × mammoth.extractRawText`, value: worstDocx, ok: worstDocx <= DOCX_TARGET }];
 if (!("error" in jobs)) {
-  const runs = [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
+  const runs = jobRuns(jobs);
   const worstRead = Math.max(...runs.map((r) => r.reads.p95_ms));
   targets.push({ name: `document reads while a batch runs: p95 < ${jobs.read_target_ms} ms`, value: `${worstRead} ms`, ok: worstRead < jobs.read_target_ms });
 }
 if (!("error" in uploads)) {
   const pool = uploads.bursts.filter((b) => b.mode === "pool");
   const worstUpload = Math.max(...pool.map((b) => b.p95));
-  const lost = pool.some((b) => b.stored !== (uploads as { uploads: number }).uploads);
+  const lost = pool.some((b) => b.stored !== uploads.uploads);
   targets.push({ name: `${uploads.uploads} concurrent uploads (reader pool): p95 ≤ ${uploads.targetP95Ms / 1000} s, all stored`, value: `${round(worstUpload / 1000)} s${lost ? ", some not stored" : ""}`, ok: worstUpload <= uploads.targetP95Ms && !lost });
 }
 for (const t of targets) console.log(`${t.ok ? "通过" : "未达标"}  ${t.name}: worst ${t.value}`);
@@ -271,6 +248,32 @@ const md = [
   "",
 ];
 writeFileSync(join(RESULTS, "bench.md"), md.join("\n"));
+
+/**
+ * Runs an evals script in a child process of its own (its servers, workers and memory apart from this
+ * one's) and reads its figures; when it fails, why, so the rest of the bench still reports.
+ */
+function childFigures<T>(script: string, env: Record<string, string>, read: (stdout: string) => T): T | { error: string } {
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, script)], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    if (child.status !== 0) throw new Error(`exit ${child.status}`);
+    return read(child.stdout);
+  } catch (e) {
+    const error = `${script} failed (${(e as Error).message})`;
+    console.error(error);
+    return { error };
+  }
+}
+
+/** Every measured configuration of the jobs bench: in process first, then the worker counts. */
+function jobRuns(jobs: JobsBench): JobRun[] {
+  return [...(jobs.sqlite ? [jobs.sqlite] : []), ...("runs" in jobs.postgres ? jobs.postgres.runs : [])];
+}
 
 function round(x: number, d = 2): number {
   const k = 10 ** d;
