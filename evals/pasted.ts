@@ -6,18 +6,14 @@
 // whitespace (a paste loses the cell's line breaks); numbers must be equal.
 //
 // `npx tsx evals/pasted.ts [-v]`; run by `npm run eval`.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareDoc, type FieldDiff } from "./compare.ts";
 import type { PerfDoc } from "../src/domain/document.ts";
 import type { Block } from "../src/ingest/blocks.ts";
-import { ingest } from "../src/ingest/index.ts";
-import { recognize } from "../src/extract/index.ts";
 import { extractBuffer } from "../src/pipeline.ts";
+import { readFamilies } from "./families.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = join(ROOT, "tests/fixtures/families");
 
 type Rows = string[][];
 const oneLine = (t: string) => t.replace(/\s*\n\s*/g, "").trim();
@@ -89,17 +85,11 @@ export interface PastedResult {
 }
 
 export async function runPasted(): Promise<PastedResult[]> {
-  const files = readdirSync(DIR).filter((f) => /\.(docx|xlsx)$/.test(f) && !/\.lo\./.test(f));
-  const base = new Map<string, { lines: ReturnType<typeof linesOf>; docs: PerfDoc[] }>();
-  for (const f of files) {
-    const r = await ingest(new Uint8Array(readFileSync(join(DIR, f))), f);
-    base.set(f, { lines: linesOf(r.blocks), docs: recognize(r.blocks, f) });
-  }
+  const families = (await readFamilies()).map((f) => ({ ...f, lines: linesOf(f.blocks) }));
   const out: PastedResult[] = [];
   for (const s of SHAPES) {
-    const res: PastedResult = { name: s.name, what: s.what, files: files.length, same: 0, refused: 0, fields: 0, diffs: 0, failures: [] };
-    for (const f of files) {
-      const { lines, docs } = base.get(f)!;
+    const res: PastedResult = { name: s.name, what: s.what, files: families.length, same: 0, refused: 0, fields: 0, diffs: 0, failures: [] };
+    for (const { file: f, lines, docs } of families) {
       const name = f.replace(/\.(docx|xlsx)$/, `.${s.name}.txt`);
       const got = await extractBuffer(new TextEncoder().encode(s.render(lines)), name);
       if (got.error) res.refused++;

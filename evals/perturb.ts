@@ -5,20 +5,16 @@
 // with the unperturbed read: a recognizer that only knows the fixtures' exact strings fails here.
 //
 // `npx tsx evals/perturb.ts [-v]`; run by `npm run eval`, which reports the agreement per perturbation.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareDoc, type FieldDiff } from "./compare.ts";
-import type { PerfDoc } from "../src/domain/document.ts";
 import type { Block, TableBlock, TableCell } from "../src/ingest/blocks.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { recognize } from "../src/extract/index.ts";
+import { readFamilies, withoutProvenance } from "./families.ts";
 import {
   fundsColumnOf, fundsRowOf, goalColumnOf, headerFieldOf, indicatorColumnOf, isFundsBlockLabel, isGoalsBlockLabel, isIndicatorBlockLabel, isTotalLabel,
 } from "../src/domain/vocabulary.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = join(ROOT, "tests/fixtures/families");
 
 /** A label of the form's vocabulary (not a value): only these are respaced, starred, broken. */
 function isLabel(text: string): boolean {
@@ -141,7 +137,6 @@ export const PERTURBATIONS: { name: string; what: string; apply: (blocks: Block[
   { name: "split", what: "一张表在中间断成两张表（分页）", apply: (bs) => reindex(bs.flatMap((b): Block[] => (b.kind === "table" ? splitTable(b) : [b]))) },
 ];
 
-const strip = (docs: PerfDoc[]) => docs.map(({ provenance: _p, ...rest }) => rest);
 
 // Several at once, as a real form carries them.
 const byName = (n: string) => PERTURBATIONS.find((p) => p.name === n)!.apply;
@@ -165,21 +160,15 @@ export interface PerturbResult {
 }
 
 export async function runPerturbations(): Promise<PerturbResult[]> {
-  const files = readdirSync(DIR).filter((f) => /\.(docx|xlsx)$/.test(f) && !/\.lo\./.test(f));
-  const base = new Map<string, { blocks: Block[]; docs: PerfDoc[] }>();
-  for (const f of files) {
-    const r = await ingest(new Uint8Array(readFileSync(join(DIR, f))), f);
-    base.set(f, { blocks: r.blocks, docs: recognize(r.blocks, f) });
-  }
+  const families = await readFamilies();
   const out: PerturbResult[] = [];
   for (const p of PERTURBATIONS) {
-    const res: PerturbResult = { name: p.name, what: p.what, files: files.length, applied: 0, same: 0, fields: 0, diffs: 0, failures: [] };
-    for (const f of files) {
-      const { blocks, docs } = base.get(f)!;
+    const res: PerturbResult = { name: p.name, what: p.what, files: families.length, applied: 0, same: 0, fields: 0, diffs: 0, failures: [] };
+    for (const { file: f, blocks, docs } of families) {
       const changed = p.apply(blocks);
       if (JSON.stringify(changed) !== JSON.stringify(blocks)) res.applied++;
       const got = recognize(changed, f);
-      const cmp = compareDoc(strip(docs), strip(got), "documents");
+      const cmp = compareDoc(withoutProvenance(docs), withoutProvenance(got), "documents");
       res.fields += cmp.fields;
       res.diffs += cmp.diffs.length;
       if (cmp.diffs.length === 0) res.same++;

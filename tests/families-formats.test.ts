@@ -2,19 +2,17 @@
 // and saved again by LibreOffice (tests/fixtures/families/README.md): each twin must read to the same
 // documents as the original, field by field — kinds, header fields, funds, goals, every indicator with its split target,
 // totals and completeness. The PDFs break tables over pages inside merged cells and long rows.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareDoc } from "../evals/compare.ts";
-import type { PerfDoc } from "../src/domain/document.ts";
 import { extractBuffer } from "../src/pipeline.ts";
+import { FAMILY_DIR as DIR, familyOriginals, withoutProvenance } from "../evals/families.ts";
 
-const DIR = join(import.meta.dirname, "fixtures/families");
-const withoutProvenance = (docs: PerfDoc[]) => docs.map(({ provenance: _p, ...rest }) => rest);
 
 // Each original (.docx, .xlsx as the builders write them) and its twins: .doc and .pdf of a .docx, and
 // the file opened and saved again by LibreOffice (X.lo.docx, X.lo.xlsx: another writer's XML).
-const originals = readdirSync(DIR).filter((f) => /\.(docx|xlsx)$/.test(f) && !/\.lo\.(docx|xlsx)$/.test(f));
+const originals = familyOriginals();
 const cases = originals
   .flatMap((docx) => {
     const ext = docx.endsWith(".docx") ? "docx" : "xlsx";
