@@ -7,7 +7,7 @@ import type { ParagraphBlock } from "../ingest/blocks.ts";
 import { cleanText, isBlankValue, parseNumber, squash, toHalfWidth } from "../domain/text.ts";
 import { readLabelledFields, pick, newOrContinuing, type FieldHit } from "./fields.ts";
 import { isEmptyRow, isNoteRow, isSpacerRow, paraProvOf, provOf, type RCell, type RRow } from "./rows.ts";
-import { inlineField, type HeaderField, type IndicatorField } from "../domain/vocabulary.ts";
+import { headerFieldOf, inlineField, labelKey, type HeaderField, type IndicatorField } from "../domain/vocabulary.ts";
 import { joinTarget, matchIndicatorHeader, readIndicatorRow, type IndicatorHeader } from "./indicatorTable.ts";
 
 /** Header fields whose blank value a reviewer notices (MISSING_FIELD reads `fields`). */
@@ -90,7 +90,7 @@ export function recognizeTargetForm(rows: RRow[], ctx: TargetFormContext): Targe
     for (const line of p.text.trim().split("\n")) {
       const kv = /^([^:：]{2,12})[:：]\s*(.*)$/.exec(line.trim());
       if (kv) {
-        const label = bareLabel(squash(toHalfWidth(kv[1]!)).replace(/[(（][^)）]*[)）]/g, ""));
+        const label = labelKey(kv[1]!);
         const value = kv[2]!.trim() || null;
         if (label === "填报单位" && doc.implementer === null) [doc.implementer, doc.provenance.implementer] = [value, PP(p)];
         else if (/单位$/.test(label) && /元$/.test(value ?? "") && doc.unit === null) [doc.unit, doc.provenance.unit] = [squash(value!), PP(p)];
@@ -144,6 +144,13 @@ function classifyRows(rows: RRow[]): Map<RRow, Role> {
       if (lone && (inlineField(lone.text) || isNoteRow(r))) {
         state = "after";
         role.set(r, "after");
+        continue;
+      }
+      // A row that opens with a header label (项目名称 | X at the top of the next part) is header again.
+      const first = filled[0];
+      if (first && first.col === 0 && (headerFieldOf(first.text) !== null || inlineField(first.text) !== null)) {
+        state = "header";
+        role.set(r, "header");
         continue;
       }
       role.set(r, "target");
@@ -229,18 +236,15 @@ function readHeaderRowExtras(doc: TargetFormDoc, r: RRow, P: (c: RCell | null | 
     }
   }
   for (const c of r.cells) {
-    const label = bareLabel(c.key);
+    const label = labelKey(c.key);
     if (FIELD_LABELS.includes(label) && !/[:：]./.test(c.text)) {
       const i = r.cells.indexOf(c);
       const v = r.cells[i + 1];
-      const val = v && !FIELD_LABELS.includes(bareLabel(v.key)) && v.key ? v.text : null;
+      const val = v && !FIELD_LABELS.includes(labelKey(v.key)) && v.key ? v.text : null;
       setField(doc, label, val, P(val ? v : c));
     }
   }
 }
-
-/** A label cell's words without a required-field mark before them or a colon after them (*其他资金：). */
-const bareLabel = (key: string) => key.replace(/^[*★※]+/, "").replace(/[:：]$/, "");
 
 function readTargets(doc: TargetFormDoc, rows: RRow[], role: Map<RRow, Role>, P: (c: RCell | null | undefined) => Provenance | null): void {
   let head: IndicatorHeader | null = null;
