@@ -14,6 +14,20 @@ export interface DeptContext {
   form: "自评表" | "目标表";
   year: { value: number; prov: Provenance } | null;
   unit: { value: string; prov: Provenance } | null;
+  /** The form's title line, when it has one (it may name the department). */
+  title?: { text: string; prov: Provenance } | null;
+}
+
+/**
+ * The department a 部门整体 form's title names before its year and form words:
+ * "1、重庆市梁平区林业局2023年度部门整体绩效自评表" → 重庆市梁平区林业局; null when the title names none
+ * ("部门整体支出绩效目标表"). The name is kept as written.
+ */
+export function deptFromTitle(title: string): string | null {
+  const t = title.trim().replace(/^(?:附件\s*[\d-]*\s*[:：]?|[(（]?[0-9０-９一二三四五六七八九十]{1,3}[)）、.．])\s*/, "");
+  const m = /^(.+?)\s*(?:[0-9０-９]{4}\s*年度?)?\s*部门整体/.exec(t);
+  const name = m?.[1]?.trim() ?? "";
+  return name.length >= 2 && !/[，。；]|绩效|自评|目标表|年度?$/.test(name) ? name : null;
 }
 
 const emptyRow = () => ({ initial: null, adjusted: null, executed: null, weight: null, rate: null, score: null });
@@ -75,6 +89,11 @@ export function recognizeDept(rows: RRow[], ctx: DeptContext, body: FormBody = r
   // The department is named by 部门(单位)名称; a form that names only its 主管部门 is about that department.
   const name = pick(hits, "unit_name") ?? pick(hits, "department") ?? pick(hits, "implementer");
   if (name) [doc.name, pv.name] = [name.value, P(name.valueCell)];
+  // No 部门名称 read (an OCR-garbled label, a form without one): the title names the department.
+  if (doc.name === null && ctx.title) {
+    const fromTitle = deptFromTitle(ctx.title.text);
+    if (fromTitle) [doc.name, pv.name] = [fromTitle, ctx.title.prov];
+  }
   const dept = pick(hits, "department");
   if (dept && dept !== name) [doc.department, pv.department] = [dept.value, P(dept.valueCell)];
   const code = pick(hits, "code");

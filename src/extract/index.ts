@@ -206,7 +206,7 @@ function build(s: Segment, file: string): PerfDoc | null {
     if (d.unit === null && unit) [d.unit, d.provenance.unit] = [unit.value, unit.prov];
     doc = d;
   } else if (kind === "部门整体自评表" || kind === "部门整体目标表") {
-    doc = recognizeDept(s.rows, { file, form: kind === "部门整体自评表" ? "自评表" : "目标表", year, unit }, body);
+    doc = recognizeDept(s.rows, { file, form: kind === "部门整体自评表" ? "自评表" : "目标表", year, unit, title: s.title }, body);
   } else {
     const ctx: SelfEvalContext = { file, year, unit };
     const d: SelfEvalDoc = recognizeSelfEval(s.rows, ctx, body);
