@@ -5,6 +5,7 @@
 // a job started by a colleague or before a reload shows the same way.
 import { api, ApiFailure, downloadUrl, followJob, type JobView, type WorkspaceJobRequest } from "./api.ts";
 import { append, clear, fmtSize, h, toast } from "./dom.ts";
+import type { CheckResult, DraftResult, ExportResult, ReviewResult } from "../src/jobs/results.ts";
 import { errorText } from "./shell.ts";
 
 const STATE_LABEL: Record<JobView["state"], string> = { queued: "排队中", running: "进行中", succeeded: "已完成", failed: "失败", cancelled: "已取消" };
@@ -14,23 +15,7 @@ const FINAL = new Set<JobView["state"]>(["succeeded", "failed", "cancelled"]);
 const SHOWN = 8;
 
 type JobEngine = "local" | "pg-boss";
-type Counts = { error: number; warning: number; info: number };
-interface CheckResult {
-  totals: { files: number; documents: number } & Counts;
-  files: { name: string; error: string | null; documents: { documentId: number; name: string | null; kind: string; counts: Counts }[] }[];
-}
-interface ReviewResult {
-  total: number;
-  items: { code: string; item: string; projects: number; open: number }[];
-}
-interface ExportResult {
-  name: string;
-  size: number;
-  documents: number;
-}
-interface DraftResult {
-  documentId: number;
-}
+type Counts = CheckResult["totals"];
 
 /** The reader's local time of day (the server stores UTC). */
 const time = (iso: string) => new Date(iso).toLocaleTimeString("zh-CN", { hour12: false });

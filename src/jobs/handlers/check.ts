@@ -5,23 +5,8 @@ import { checkExtracted } from "../../check.ts";
 import { DEFAULT_PROFILE, getProfile } from "../../score/profile.ts";
 import type { PayloadOf } from "../kinds.ts";
 import { JobError } from "../errors.ts";
+import type { CheckResult, Counts } from "../results.ts";
 import { yieldToLoop, type Handler } from "./context.ts";
-
-type Counts = { error: number; warning: number; info: number };
-
-export interface CheckResult {
-  [k: string]: unknown;
-  workspaceId: number;
-  profile: string;
-  files: {
-    fileId: number;
-    name: string;
-    /** The file could not be read when it was uploaded: nothing to check. */
-    error: string | null;
-    documents: { documentId: number; index: number; kind: string; name: string | null; version: number; counts: Counts }[];
-  }[];
-  totals: { files: number; documents: number } & Counts;
-}
 
 export const checkHandler: Handler<PayloadOf<"check">> = async (p, { store, progress }) => {
   const profile = getProfile(p.profile ?? DEFAULT_PROFILE);

@@ -7,6 +7,7 @@ import { defaultProfile } from "../../score/profile.ts";
 import type { Store, StoredDocument } from "../../store/index.ts";
 import type { PayloadOf } from "../kinds.ts";
 import { JobError } from "../errors.ts";
+import type { DraftResult } from "../results.ts";
 import type { Handler } from "./context.ts";
 
 /** Earlier years' 自评表 of the same project in the workspace, newest first: the style example (as the web's drafts use). */
@@ -37,8 +38,9 @@ export const draftHandler: Handler<PayloadOf<"draft">> = async (p, { store, llm,
   await progress({ done: 1, total: 1, current: null });
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of draft.findings) counts[f.severity]++;
+  const result: DraftResult = { documentId: row.id, documentVersion: row.version, drafter: draft.drafter, promptVersion: draft.promptVersion, counts };
   return {
-    result: { documentId: row.id, documentVersion: row.version, drafter: draft.drafter, promptVersion: draft.promptVersion, counts },
+    result,
     effects: { draft: { documentId: row.id, documentVersion: row.version, parentId: null, request: p.request ?? null, draft, user: job.createdBy } },
   };
 };

@@ -3,6 +3,7 @@
 import type { PerfDoc } from "../../domain/document.ts";
 import type { PayloadOf } from "../kinds.ts";
 import { JobError } from "../errors.ts";
+import type { ExportResult } from "../results.ts";
 import { yieldToLoop, type Handler } from "./context.ts";
 
 const MEDIA_TYPES = {
@@ -32,8 +33,9 @@ export const exportHandler: Handler<PayloadOf<"export">> = async (p, { store, pr
   else if (p.format === "xlsx") content = await (await import("../../export/xlsx.ts")).exportXlsx(docs);
   else content = await (await import("../../export/docx.ts")).exportDocx(docs, { drafts });
   const name = `${ws.name}.${p.format}`;
+  const result: ExportResult = { workspaceId: ws.id, format: p.format, documents: rows.length, drafts: drafts.size, name, size: content.byteLength };
   return {
-    result: { workspaceId: ws.id, format: p.format, documents: rows.length, drafts: drafts.size, name, size: content.byteLength },
+    result,
     effects: { output: { name, mediaType: MEDIA_TYPES[p.format], content } },
   };
 };

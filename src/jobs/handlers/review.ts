@@ -5,6 +5,7 @@ import { DEFAULT_CHECKLIST } from "../../review/checklist.ts";
 import { reviewDocument } from "../../review/index.ts";
 import type { PayloadOf } from "../kinds.ts";
 import { JobError } from "../errors.ts";
+import type { ReviewResult } from "../results.ts";
 import { yieldToLoop, type Handler } from "./context.ts";
 
 export const reviewHandler: Handler<PayloadOf<"review">> = async (p, { store, progress }) => {
@@ -18,8 +19,8 @@ export const reviewHandler: Handler<PayloadOf<"review">> = async (p, { store, pr
   ]);
   const names = new Map(files.map((f) => [f.id, f.name]));
   const docs = [...forms, ...dept].sort((a, b) => a.fileId - b.fileId || a.index - b.index);
-  const projects: Record<string, unknown>[] = [];
-  const items = new Map<string, { code: string; item: string; projects: number; open: number }>();
+  const projects: ReviewResult["projects"] = [];
+  const items = new Map<string, ReviewResult["items"][number]>();
   await progress({ done: 0, total: docs.length, current: null });
   for (const [i, row] of docs.entries()) {
     const fileName = names.get(row.fileId) ?? "";
@@ -44,13 +45,12 @@ export const reviewHandler: Handler<PayloadOf<"review">> = async (p, { store, pr
   }
   // In the checklist's order, as the review page lists them.
   const order = DEFAULT_CHECKLIST.items.map((it) => it.code);
-  return {
-    result: {
-      workspaceId: ws.id,
-      checklist: DEFAULT_CHECKLIST.name,
-      total: projects.length,
-      projects,
-      items: [...items.values()].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
-    },
+  const result: ReviewResult = {
+    workspaceId: ws.id,
+    checklist: DEFAULT_CHECKLIST.name,
+    total: projects.length,
+    projects,
+    items: [...items.values()].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
   };
+  return { result };
 };
