@@ -379,6 +379,21 @@ describe.skipIf(!hasChromium)("web app in chromium", () => {
     const again = checks.first();
     await expect.poll(() => again.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe("succeeded");
     expect(opened).toBe(2);
+
+    // 取消 on a job the page still shows as queued (its stream held off): DELETE /api/jobs/:id, and the row
+    // shows what the server answers, without the button.
+    await page.unroute("**/api/jobs/*/events");
+    await page.route("**/api/jobs/*/events", (route) => route.abort());
+    await page.click("#job-check");
+    await expect.poll(() => checks.count(), { timeout: UI_WAIT_MS }).toBe(before + 2);
+    const pending = checks.first();
+    expect(await pending.getAttribute("data-state")).toBe("queued");
+    const id = Number(await pending.getAttribute("data-job-id"));
+    const [del] = await Promise.all([page.waitForRequest((r) => r.method() === "DELETE" && r.url().endsWith(`/api/jobs/${id}`)), pending.locator("button.job-cancel").click()]);
+    const answered = (await (await del.response())!.json()) as { state: string };
+    await expect.poll(() => pending.getAttribute("data-state"), { timeout: UI_WAIT_MS }).toBe(answered.state);
+    expect(["succeeded", "cancelled"]).toContain(answered.state);
+    expect(await pending.locator("button.job-cancel").count()).toBe(0);
     await page.unrouteAll({ behavior: "ignoreErrors" });
     expect(pageErrors).toEqual([]);
   }, 120_000);
